@@ -1,0 +1,24 @@
+"""The traces API and its scheduled jobs. Routes live in chalicelib/api/, one blueprint each."""
+from chalice import Chalice, Cron, Rate
+
+from chalicelib.api import accounts, authority, reference, session
+from chalicelib.api.http import now
+
+app = Chalice(app_name="traces")
+
+for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp):
+    app.register_blueprint(blueprint, url_prefix="/api")
+
+
+@app.schedule(Cron(15, 2, "*", "*", "?", "*"))
+def lock_inactive(event):
+    from chalicelib.jobs import lock_inactive as job
+
+    return {"locked": job.run(now())}
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def authority_digest(event):
+    from chalicelib.jobs import authority_digest as job
+
+    return {"sent": job.run(now())}

@@ -1,0 +1,1 @@
+"""HTTP edge: one blueprint per resource; parsing, permission and error mapping only."""

@@ -1,0 +1,26 @@
+"""Domain error -> HTTP response, once for every route."""
+from chalice import Response
+
+from .. import i18n
+from ..domain import errors
+
+STATUS = {
+    errors.Invalid: 400, errors.NotAuthenticated: 401, errors.InvalidCredentials: 401,
+    errors.Forbidden: 403, errors.NotFound: 404, errors.Conflict: 409, errors.Expired: 410,
+    errors.TooLarge: 413, errors.TooManyRequests: 429,
+}
+
+
+def response(error: errors.DomainError, language: str) -> Response:
+    status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+    body = {"code": error.code, "message": i18n.translate(error.message, language, **error.params)}
+    if isinstance(error, errors.Invalid):
+        body["fields"] = {field: i18n.translate(message, language)
+                          for field, message in error.fields.items()}
+    return Response(body={"error": body}, status_code=status,
+                    headers={"Content-Language": language, "Cache-Control": "no-store"})
+
+
+def internal(language: str) -> Response:
+    return Response(body={"error": {"code": "internal_error", "message": i18n.translate(
+        "Something went wrong on our side; please try again.", language)}}, status_code=500)

@@ -1,0 +1,78 @@
+"""What every route shares: the error mapping, the language, the JSON body with only the
+expected fields and a size limit, and the clock."""
+import functools
+import json
+import logging
+from datetime import datetime, timezone
+
+from chalice import Response
+
+from .. import i18n
+from ..config import settings
+from ..domain.errors import DomainError, Invalid, N_, TooLarge
+from . import errors
+
+log = logging.getLogger("traces")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def language(request) -> str:
+    return i18n.negotiate(request.headers.get("accept-language"))
+
+
+def route(bp, path: str, methods=("GET",), status: int = 200):
+    """Registers a view on `bp`: domain errors become the API's error body, a dict result becomes
+    JSON with `status`, and nothing is ever cached."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def handler(**params):
+            request = bp.current_request
+            try:
+                result = view(**params)
+            except DomainError as error:
+                return errors.response(error, language(request))
+            except Exception:  # noqa: BLE001 - logged, and answered without details
+                log.exception("unexpected error on %s", request.path if request else path)
+                return errors.internal(language(request))
+            if isinstance(result, Response):
+                result.headers.setdefault("Cache-Control", "no-store")
+                return result
+            return Response(body=result if result is not None else "", status_code=status,
+                            headers={"Cache-Control": "no-store"})
+
+        bp.route(path, methods=list(methods))(handler)
+        return view
+
+    return decorate
+
+
+def body(request, *allowed: str, required: tuple = ()) -> dict:
+    """The JSON object of the request, refusing unknown fields (nobody sets `status` or `role`
+    through a form) and bodies over the size limit."""
+    raw = request.raw_body or b""
+    if len(raw) > settings.max_body_bytes:
+        raise TooLarge(N_("The request is too large."))
+    try:
+        data = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid({}, N_("The request is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise Invalid({}, N_("The request is not valid JSON."))
+    unknown = {field: N_("This field is not expected.") for field in data if field not in allowed}
+    missing = {field: N_("This field is required.") for field in required
+               if not isinstance(data.get(field), str) or not data.get(field)}
+    if unknown or missing:
+        raise Invalid({**missing, **unknown})
+    return data
+
+
+def query(request, *allowed: str) -> dict:
+    params = dict(request.query_params or {})
+    unknown = {field: N_("This field is not expected.") for field in params if field not in allowed}
+    if unknown:
+        raise Invalid(unknown)
+    return params

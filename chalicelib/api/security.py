@@ -1,0 +1,47 @@
+"""The session cookie, the CSRF header and the current person."""
+from http.cookies import SimpleCookie
+
+from ..config import settings
+from ..services import sessions
+from .http import now
+
+COOKIE = "traces_session"
+STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def _cookie(request) -> str | None:
+    header = request.headers.get("cookie")
+    if not header:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(header)
+    except Exception:  # noqa: BLE001 - a malformed Cookie header is no session
+        return None
+    morsel = jar.get(COOKIE)
+    return morsel.value if morsel else None
+
+
+def current(request, *other_ids: str, allow_password_change: bool = False) -> sessions.Current:
+    """The logged-in person (and the accounts `other_ids`, read in the same call). A request that
+    changes state must carry the session's CSRF token in X-CSRF-Token."""
+    found = sessions.authenticate(_cookie(request), now(), *other_ids,
+                                  allow_password_change=allow_password_change)
+    if request.method in STATE_CHANGING:
+        sessions.check_csrf(found, request.headers.get("x-csrf-token"))
+    return found
+
+
+def set_cookie(value: str) -> dict:
+    parts = [f"{COOKIE}={value}", "Path=/api", "HttpOnly", "SameSite=Strict",
+             f"Max-Age={sessions.ttl_seconds()}"]
+    if settings.secure_cookies:
+        parts.append("Secure")
+    return {"Set-Cookie": "; ".join(parts)}
+
+
+def clear_cookie() -> dict:
+    parts = [f"{COOKIE}=", "Path=/api", "HttpOnly", "SameSite=Strict", "Max-Age=0"]
+    if settings.secure_cookies:
+        parts.append("Secure")
+    return {"Set-Cookie": "; ".join(parts)}

@@ -1,0 +1,1 @@
+"""E-mails: rendered from templates/mail/ in the recipient's language and format, sent by SES."""

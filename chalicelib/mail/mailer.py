@@ -1,0 +1,42 @@
+"""The one place that talks to SES."""
+from email.message import EmailMessage
+from email.utils import formataddr
+from functools import lru_cache
+
+from ..config import settings
+from .render import render
+
+
+@lru_cache(maxsize=1)
+def _ses():
+    import boto3
+
+    return boto3.client("ses", region_name=settings.region)
+
+
+def reset_client():
+    """Tests start a fresh AWS mock per test; they drop the cached client with this."""
+    _ses.cache_clear()
+
+
+def build(to: str, template: str, language: str, notification_format: str, **context) -> EmailMessage:
+    """The MIME message: plain text, plus an HTML alternative for people who chose HTML. Header
+    values go through EmailMessage, which refuses CR/LF (no header injection)."""
+    mail = render(template, language, notification_format, **context)
+    message = EmailMessage()
+    message["From"] = formataddr(("TRACES", settings.mail_sender))
+    message["To"] = to
+    message["Subject"] = mail.subject
+    message["Content-Language"] = language
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(mail.text)
+    if mail.html:
+        message.add_alternative(mail.html, subtype="html")
+    return message
+
+
+def send(to: str, template: str, language: str, notification_format: str, **context) -> None:
+    message = build(to, template, language, notification_format,
+                    site_url=settings.site_url, **context)
+    _ses().send_raw_email(Source=settings.mail_sender, Destinations=[to],
+                          RawMessage={"Data": message.as_bytes()})

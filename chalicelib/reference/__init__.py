@@ -1,0 +1,69 @@
+"""Reference data shipped as JSON files in data/ (each names its source), read once on demand."""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data")
+
+
+@lru_cache(maxsize=None)
+def items(name: str) -> list[dict]:
+    return json.loads((DATA / f"{name}.json").read_text("utf-8"))["items"]
+
+
+def secret_questions(language: str) -> list[dict]:
+    return [{"id": q["id"], "text": q.get(language) or q["fr"]} for q in items("secret_questions")]
+
+
+@lru_cache(maxsize=1)
+def secret_question_ids() -> frozenset[int]:
+    return frozenset(q["id"] for q in items("secret_questions"))
+
+
+@lru_cache(maxsize=1)
+def departement_authorities() -> dict[str, str]:
+    """Département code -> code of its DD(CS)PP."""
+    return {d["code"]: d["authority"]["code"] for d in items("departements")}
+
+
+@lru_cache(maxsize=1)
+def authority_codes() -> frozenset[str]:
+    return frozenset(departement_authorities().values()) | {a["code"] for a in items("authorities")}
+
+
+@lru_cache(maxsize=2)
+def countries(language: str = "en") -> list[dict]:
+    """ISO 3166-1 countries from pycountry, named in `language`, sorted by name."""
+    import gettext
+
+    import pycountry
+
+    translate = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language],
+                                    fallback=True).gettext
+    return sorted(({"code": c.alpha_2, "name": translate(c.name)} for c in pycountry.countries),
+                  key=lambda c: c["name"])
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    return frozenset(c["code"] for c in countries("en"))
+
+
+def organisations() -> list[dict]:
+    """Every reference organisation as the fields of an organisation record: the DD(CS)PP of each
+    département, the other authorities, and the organic control bodies."""
+    found = []
+    for d in items("departements"):
+        a = d["authority"]
+        found.append({"id": a["code"], "code": a["code"], "kind": "authority", "name": a["name"],
+                      "country": "FR", "region": d["code"], "city": a.get("city"), "role": "DDPP",
+                      "competence": {"veterinary", "food"}})
+    for a in items("authorities"):
+        found.append({"id": a["code"], "code": a["code"], "kind": "authority", "name": a["name"],
+                      "country": a["country"], "city": a.get("city"), "role": a["role"],
+                      "competence": set(a.get("competence") or []) or None})
+    for c in items("control_bodies"):
+        found.append({"id": c["code"], "code": c["code"], "kind": "control_body", "name": c["name"],
+                      "country": c["country"], "certifies_in": set(c.get("certifies_in") or []) or None,
+                      "activities": None, "sections": {"organic"}})
+    return found

@@ -1,0 +1,64 @@
+"""Secrets: argon2id hashes for passwords and secret answers, random tokens stored by hash, and
+temporary passwords (`TR` + 12 digits)."""
+import hashlib
+import hmac
+import secrets
+from functools import lru_cache
+
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ..config import settings
+from ..domain import normalise, passwords
+
+TEMPORARY_DIGITS = 12
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    # The test stage uses argon2's cheapest profile so the suite stays fast; every other stage
+    # uses RFC 9106's low-memory recommendation (argon2id, t=3, 64 MiB).
+    profile = profiles.CHEAPEST if settings.password_hash_profile == "cheapest" else profiles.RFC_9106_LOW_MEMORY
+    return PasswordHasher.from_parameters(profile)
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(passwords.normalise(password))
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Constant work whether or not there is a hash: unknown users cost the same as known ones."""
+    try:
+        return _hasher().verify(stored_hash or _dummy_hash(), passwords.normalise(password or "")) and bool(stored_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def hash_answer(answer: str) -> str:
+    return _hasher().hash(normalise.secret_answer(answer))
+
+
+def verify_answer(stored_hash: str, answer: str) -> bool:
+    return verify_password(stored_hash, normalise.secret_answer(answer or ""))
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def temporary_password() -> str:
+    return "TR" + "".join(secrets.choice("0123456789") for _ in range(TEMPORARY_DIGITS))
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))

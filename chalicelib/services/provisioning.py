@@ -1,0 +1,77 @@
+"""Set-up work done by the admin command: reference organisations, and people who do not
+self-register (authorities, back-office staff, demo accounts)."""
+import uuid
+from datetime import datetime
+
+from pynamodb.exceptions import TransactWriteError
+
+from .. import reference
+from ..domain import accounts as rules
+from ..domain import normalise, passwords
+from ..domain.errors import Conflict, Invalid, N_, NotFound
+from ..store import audit, base
+from ..store import authorisations as auth
+from ..store import organisations as orgs
+from ..store.accounts import ACTIVE, Account, EmailClaim, search_text
+from . import credentials
+
+
+def load_reference_organisations(now: datetime) -> int:
+    """Creates the reference organisations that are missing; existing ones are left as they are
+    (their administrators and edits survive a second `init`)."""
+    wanted = {o["id"]: o for o in reference.organisations()}
+    existing = {o.id for o in orgs.Organisation.batch_get(list(wanted))}
+    with orgs.Organisation.batch_write() as batch:
+        for organisation_id, fields in wanted.items():
+            if organisation_id in existing:
+                continue
+            values = {k: v for k, v in fields.items() if v is not None and k != "id"}
+            batch.save(orgs.Organisation(organisation_id, status=orgs.VALID, created_at=now,
+                                         kind_name=orgs.sort_key(fields["kind"], fields["name"], organisation_id),
+                                         **values))
+    return len(set(wanted) - existing)
+
+
+def create_person(email: str, password: str, organisation_id: str, now: datetime,
+                  first_name: str = "", last_name: str = "", language: str = "fr") -> Account:
+    """A valid person with a valid role in the organisation (administrator if it has none)."""
+    email = normalise.email(email)
+    problems = passwords.violations(password, email)
+    if problems:
+        raise Invalid({"password": problems[0]})
+    organisation = orgs.get(organisation_id)
+    if organisation is None:
+        raise NotFound(N_("This organisation is not in the directory."))
+    account_id, request_id = uuid.uuid4().hex, uuid.uuid4().hex
+    administrator = not organisation.administrator_count
+    password_hash = credentials.hash_password(password)
+    account = Account(
+        account_id, email=email, status=rules.VALID, first_name=first_name or email.split("@")[0],
+        last_name=last_name or organisation.name[:100], language=language,
+        notification_format="html", secret_question_id=min(reference.secret_question_ids()),
+        secret_answer_hash=credentials.hash_answer(credentials.new_token()),
+        password_hash=password_hash, password_history=[password_hash], created_at=now,
+        validated_at=now, organisation_id=organisation.id, organisation_name=organisation.name,
+        registration_authorisation_id=request_id, postal_code=organisation.postal_code or "",
+        city=organisation.city or "", country=organisation.country,
+        authority_id=organisation.id if organisation.kind == orgs.AUTHORITY else "EU-COMMISSION",
+        role_kind=organisation.kind, valid_roles={organisation.id: organisation.kind},
+        status_created=f"{rules.VALID}#{now.isoformat()}", activity=ACTIVE,
+        active_since=now.isoformat())
+    account.search_text = search_text(account)
+    Org = orgs.Organisation
+    try:
+        with base.transaction() as tx:
+            tx.save(EmailClaim(email, account_id=account_id), condition=EmailClaim.email.does_not_exist())
+            tx.save(account)
+            tx.save(auth.Authorisation(request_id, account_id=account_id, organisation_id=organisation.id,
+                                       role_kind=organisation.kind, status=auth.VALID,
+                                       administrator=administrator, created_at=now.isoformat(),
+                                       decided_at=now, decided_by="system",
+                                       status_created=f"{auth.VALID}#{now.isoformat()}"))
+            tx.update(organisation, actions=[Org.administrator_count.add(1 if administrator else 0)],
+                      condition=Org.administrator_count == organisation.administrator_count)
+            tx.save(audit.record(f"account#{account_id}", "system", "create", now, after=rules.VALID))
+    except TransactWriteError:
+        raise Conflict(N_("This e-mail address already has an account."), code="exists") from None
+    return account

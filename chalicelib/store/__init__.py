@@ -1,0 +1,1 @@
+"""DynamoDB persistence: one module per table, with the queries the services need."""

@@ -1,0 +1,176 @@
+"""Table `accounts` (person accounts) and `emails` (one item per e-mail ever registered, so the
+database itself refuses a second account for an address)."""
+from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute,
+                                 UnicodeAttribute, UTCDateTimeAttribute)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+from .base import meta
+
+PENDING = "confirmed"      # value of `queue` while an account waits for its authority
+ACTIVE = "active"          # value of `activity` while a valid account is unlocked
+
+
+class ByEmail(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_email"
+        projection = AllProjection()
+
+    email = UnicodeAttribute(hash_key=True)
+
+
+class ByAuthority(GlobalSecondaryIndex):
+    """The back office's list: an authority's accounts by status then age."""
+
+    class Meta:
+        index_name = "by_authority"
+        projection = AllProjection()
+
+    authority_id = UnicodeAttribute(hash_key=True)
+    status_created = UnicodeAttribute(range_key=True)
+
+
+class Pending(GlobalSecondaryIndex):
+    """Sparse: only confirmed accounts carry `queue`, so the digest reads only pending requests."""
+
+    class Meta:
+        index_name = "pending"
+        projection = AllProjection()
+
+    queue = UnicodeAttribute(hash_key=True)
+    authority_since = UnicodeAttribute(range_key=True)
+
+
+class Activity(GlobalSecondaryIndex):
+    """Sparse: only valid, unlocked accounts carry `activity`; sorted by last activity, so the
+    inactivity job reads the stale ones and nothing else."""
+
+    class Meta:
+        index_name = "activity"
+        # What the lock notice needs, so the job reads nothing but the stale accounts.
+        projection = IncludeProjection(["email", "first_name", "last_name", "language",
+                                        "notification_format"])
+
+    activity = UnicodeAttribute(hash_key=True)
+    active_since = UnicodeAttribute(range_key=True)
+
+
+class Account(Model):
+    Meta = meta("accounts")
+
+    id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute()
+    status = UnicodeAttribute()
+    locked_reason = UnicodeAttribute(null=True)
+    first_name = UnicodeAttribute()
+    last_name = UnicodeAttribute()
+    language = UnicodeAttribute(default="fr")
+    notification_format = UnicodeAttribute(default="html")
+    phone = UnicodeAttribute(null=True)
+    fax = UnicodeAttribute(null=True)
+    additional_info = UnicodeAttribute(null=True)
+    secret_question_id = NumberAttribute()
+    secret_answer_hash = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    password_history = ListAttribute(of=UnicodeAttribute, default=list)
+    temporary_password_hash = UnicodeAttribute(null=True)
+    temporary_password_expires = UTCDateTimeAttribute(null=True)
+    must_change_password = BooleanAttribute(default=False)
+    may_choose_secret_question = BooleanAttribute(default=False)
+    failed_logins = NumberAttribute(default=0)
+    session_generation = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    confirmed_at = UTCDateTimeAttribute(null=True)
+    validated_at = UTCDateTimeAttribute(null=True)
+    last_login_at = UTCDateTimeAttribute(null=True)
+    # The organisation asked for at registration, and the authority that validates the account.
+    organisation_id = UnicodeAttribute()
+    organisation_name = UnicodeAttribute()
+    registration_authorisation_id = UnicodeAttribute()
+    postal_code = UnicodeAttribute()
+    city = UnicodeAttribute()
+    country = UnicodeAttribute()
+    authority_id = UnicodeAttribute()
+    # Valid roles, kept in step with the authorisations table in the same transactions:
+    # organisation id -> role kind. Access decisions read these with the session, in one call.
+    role_kind = UnicodeAttribute(null=True)
+    valid_roles = MapAttribute(default=dict)
+    # Index keys (see the indexes above).
+    status_created = UnicodeAttribute()
+    queue = UnicodeAttribute(null=True)
+    authority_since = UnicodeAttribute(null=True)
+    activity = UnicodeAttribute(null=True)
+    active_since = UnicodeAttribute(null=True)
+    # Lower-cased "email first last organisation postal code" for the back office search.
+    search_text = UnicodeAttribute()
+    # Registration hint: the organisation had no administrator, so this person will likely be
+    # the first (activation still checks it with a condition).
+    expects_administrator = BooleanAttribute(default=False)
+    # Per-address limit on the e-mails that anyone can trigger (resend, forgot, re-register).
+    mail_window_start = UTCDateTimeAttribute(null=True)
+    mail_window_count = NumberAttribute(default=0)
+
+    by_email = ByEmail()
+    by_authority = ByAuthority()
+    pending = Pending()
+    activity_index = Activity()
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_reason is not None
+
+    @property
+    def roles(self) -> dict[str, str]:
+        """Valid roles: organisation id -> role kind."""
+        roles = self.valid_roles
+        return dict(roles.as_dict() if isinstance(roles, MapAttribute) else roles or {})
+
+
+class EmailClaim(Model):
+    Meta = meta("emails")
+
+    email = UnicodeAttribute(hash_key=True)
+    account_id = UnicodeAttribute()
+
+
+def status_actions(account: Account, status: str) -> list:
+    """Update actions for a new status, with the index key that follows it."""
+    return [Account.status.set(status),
+            Account.status_created.set(f"{status}#{account.created_at.isoformat()}")]
+
+
+def search_text(account: Account) -> str:
+    return " ".join([account.email, account.first_name, account.last_name,
+                     account.organisation_name, account.postal_code, account.city]).casefold()
+
+
+def find_by_email(email: str) -> Account | None:
+    """One Query on the e-mail index (the claim table is the uniqueness guard, this the lookup)."""
+    return next(iter(Account.by_email.query(email, limit=1)), None)
+
+
+def in_jurisdiction(authority_ids: list[str], status: str | None, text: list[str],
+                    limit: int = 50) -> list[Account]:
+    """The back office search: one Query per authority the caller belongs to (usually one),
+    narrowed by status through the sort key and by text through a filter."""
+    found = []
+    for authority_id in authority_ids:
+        condition = None
+        for word in text:
+            clause = Account.search_text.contains(word)
+            condition = clause if condition is None else condition & clause
+        key = Account.status_created.startswith(f"{status}#") if status else None
+        found.extend(Account.by_authority.query(authority_id, range_key_condition=key,
+                                                filter_condition=condition,
+                                                scan_index_forward=False, limit=limit))
+    return found[:limit]
+
+
+def pending_requests() -> list[Account]:
+    """Every confirmed account waiting for its authority, grouped by authority (sort key)."""
+    return list(Account.pending.query(PENDING))
+
+
+def stale_since(cutoff_iso: str) -> list[Account]:
+    """Valid, unlocked accounts with no activity since `cutoff_iso` (index projection only)."""
+    return list(Account.activity_index.query(ACTIVE, Account.active_since < cutoff_iso))

@@ -1,0 +1,32 @@
+"""Table `sessions`: server-side sessions, found by the hash of the cookie's secret, removed by
+DynamoDB TTL when they expire."""
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from .base import meta
+
+
+class ByAccount(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_account"
+        projection = KeysOnlyProjection()
+
+    account_id = UnicodeAttribute(hash_key=True)
+
+
+class Session(Model):
+    Meta = meta("sessions")
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    account_id = UnicodeAttribute()
+    csrf_token = UnicodeAttribute()
+    # The account's session_generation when the session began: a password change, reset, lock
+    # or deletion raises the account's generation, which ends every older session at once.
+    generation = NumberAttribute()
+    must_change_password = BooleanAttribute(default=False)
+    created_at = UTCDateTimeAttribute()
+    last_seen_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+    by_account = ByAccount()

@@ -1,0 +1,19 @@
+"""Table `tokens`: single-use secrets (confirmation links, captcha challenges), stored by hash,
+removed by DynamoDB TTL after they expire."""
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from .base import meta
+
+CONFIRMATION, CAPTCHA = "confirmation", "captcha"
+
+
+class Token(Model):
+    Meta = meta("tokens")
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    account_id = UnicodeAttribute(null=True)
+    answer_hash = UnicodeAttribute(null=True)
+    expires_at = UTCDateTimeAttribute()
+    ttl = TTLAttribute()
