@@ -1,0 +1,135 @@
+"""Builds the static web site: templates/site/ -> site/, one folder per language.
+
+    python -m dev.build_site            # compile the catalogs and render every page
+    python -m dev.build_site extract    # refresh locale/site/site.pot and update the .po files
+
+The texts are English in the templates and translated through the Babel catalogs
+locale/site/<lang>/LC_MESSAGES/site.po, compiled to .mo here with Babel's API. Static assets
+(templates/site/static/) are copied to site/static/. site/ is build output: never edit it.
+"""
+import argparse
+import gettext
+import shutil
+import sys
+from pathlib import Path
+
+from babel.messages import frontend, mofile, pofile
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates" / "site"
+LOCALE = ROOT / "locale" / "site"
+DOMAIN = "site"
+LANGUAGES = (("fr", "Français"), ("en", "English"))
+
+# template, output path inside the language folder, page id (<body data-page>), extra context
+PAGES = (
+    ("index.html", "index.html", "index", {}),
+    ("register.html", "register.html", "register", {}),
+    ("confirm.html", "confirm.html", "confirm", {}),
+    ("login.html", "login.html", "login", {}),
+    ("forgot-password.html", "forgot-password.html", "forgot-password", {}),
+    ("password.html", "password-forced.html", "password-forced", {"forced": True, "requires_login": True}),
+    ("password.html", "password-change.html", "password-change", {"forced": False, "requires_login": True}),
+    ("profile.html", "profile.html", "profile", {"requires_login": True}),
+    ("logout.html", "logout.html", "logout", {}),
+    ("backoffice/index.html", "backoffice/index.html", "backoffice", {"requires_login": True}),
+    ("backoffice/account.html", "backoffice/account.html", "backoffice-account", {"requires_login": True}),
+)
+
+PAGE_BUDGET = 60 * 1024  # HTML + CSS + JS of one page
+
+ROOT_INDEX = """<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url=/fr/">
+<title>TRACES</title>
+</head>
+<body>
+<p><a href="/fr/" lang="fr">TRACES en français</a> – <a href="/en/" lang="en">TRACES in English</a></p>
+</body>
+</html>
+"""
+
+
+def compile_catalog(language: str) -> gettext.GNUTranslations:
+    """Compiles site.po to site.mo (next to it) and returns the translations."""
+    folder = LOCALE / language / "LC_MESSAGES"
+    po_path = folder / f"{DOMAIN}.po"
+    with po_path.open("rb") as handle:
+        catalog = pofile.read_po(handle, locale=language, domain=DOMAIN)
+    missing = [m.id for m in catalog if m.id and not m.string and language != "en"]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    if missing or fuzzy:
+        print(f"warning: {language}: {len(missing)} untranslated, {len(fuzzy)} fuzzy messages "
+              f"(e.g. {(missing or fuzzy)[0]!r})", file=sys.stderr)
+    mo_path = folder / f"{DOMAIN}.mo"
+    with mo_path.open("wb") as handle:
+        mofile.write_mo(handle, catalog, use_fuzzy=False)
+    with mo_path.open("rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+def environment(translations: gettext.GNUTranslations) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+                      trim_blocks=False, lstrip_blocks=False)
+    env.install_gettext_translations(translations, newstyle=True)
+    return env
+
+
+def build(output: Path = ROOT / "site") -> list[Path]:
+    """Renders every page in every language into `output` (wiped first); returns the pages."""
+    if output.exists():
+        shutil.rmtree(output)
+    shutil.copytree(TEMPLATES / "static", output / "static")
+    assets = sum((output / "static" / name).stat().st_size for name in ("site.css", "site.js"))
+    written = []
+    for language, _name in LANGUAGES:
+        env = environment(compile_catalog(language))
+        for template, path, page_id, extra in PAGES:
+            context = {"lang": language, "languages": LANGUAGES, "page": path, "page_id": page_id,
+                       "forced": False, "requires_login": False, **extra}
+            html = env.get_template(template).render(**context)
+            target = output / language / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, "utf-8")
+            size = len(html.encode("utf-8")) + assets
+            if size > PAGE_BUDGET:
+                raise SystemExit(f"{target}: {size} bytes with its CSS and JS, over {PAGE_BUDGET}")
+            written.append(target)
+    (output / "index.html").write_text(ROOT_INDEX, "utf-8")
+    return written
+
+
+def extract() -> None:
+    """Refreshes the template of messages and merges it into each language's catalog."""
+    pot = LOCALE / f"{DOMAIN}.pot"
+    cli = frontend.CommandLineInterface()
+    cli.run(["pybabel", "extract", "-F", str(LOCALE / "babel.cfg"), "-o", str(pot),
+             "--no-location", "--sort-output", "--project=traces", "-c", "TRANSLATORS:",
+             str(TEMPLATES)])
+    for language, _name in LANGUAGES:
+        po = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        command = "update" if po.exists() else "init"
+        args = ["pybabel", command, "-i", str(pot), "-d", str(LOCALE), "-D", DOMAIN, "-l", language]
+        if command == "update":
+            args += ["--no-fuzzy-matching", "--ignore-obsolete"]
+        cli.run(args)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "extract"))
+    parser.add_argument("--output", type=Path, default=ROOT / "site")
+    args = parser.parse_args(argv)
+    if args.command == "extract":
+        extract()
+        return
+    pages = build(args.output)
+    print(f"built {len(pages)} pages into {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,610 @@
+/* traces: the one script of the site. Plain DOM and fetch, no framework.
+   Texts come from the page (#texts, translated at build time); the page picks its code with
+   <body data-page>. The session cookie is HttpOnly: the page only keeps the CSRF token and a
+   few user facts in sessionStorage. */
+(function () {
+  "use strict";
+  var doc = document;
+  var lang = doc.documentElement.lang || "fr";
+  var T = JSON.parse(doc.getElementById("texts").textContent);
+  var store = window.sessionStorage;
+
+  function $(selector, root) { return (root || doc).querySelector(selector); }
+  function $all(selector, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(selector)); }
+  function url(page) { return "/" + lang + "/" + page; }
+  function show(el) { el.hidden = false; }
+  function hide(el) { el.hidden = true; }
+  function focusOn(el) { if (el.getAttribute("tabindex") === null) el.setAttribute("tabindex", "-1"); el.focus(); }
+  function text(el, value) { el.textContent = value === null || value === undefined || value === "" ? T.none : String(value); }
+  function param(name) {
+    var found = new URLSearchParams(location.search).get(name);
+    if (found === null && location.hash.length > 1) found = new URLSearchParams(location.hash.slice(1)).get(name);
+    return found;
+  }
+
+  /* ---------- session facts kept by the page ---------- */
+  var session = {
+    csrf: function () { return store.getItem("csrf_token"); },
+    user: function () { try { return JSON.parse(store.getItem("user") || "null"); } catch (e) { return null; } },
+    save: function (csrf, user) {
+      if (csrf) store.setItem("csrf_token", csrf);
+      if (user) store.setItem("user", JSON.stringify(user));
+    },
+    clear: function () { store.removeItem("csrf_token"); store.removeItem("user"); }
+  };
+
+  function isAuthority(user) {
+    var roles = (user && user.roles) || {};
+    if (Array.isArray(roles)) return roles.indexOf("authority") >= 0;
+    return Object.keys(roles).some(function (k) { return roles[k] === "authority"; });
+  }
+
+  /* What the navigation needs to know, from GET /api/me (a new tab has no sessionStorage). */
+  function rememberMe(p) {
+    var roles = {};
+    (p.authorisations || []).forEach(function (a) { if (a.status === "valid") roles[a.organisation_id] = a.role_kind; });
+    session.save(p.csrf_token, { id: p.id, email: p.email, first_name: p.first_name, last_name: p.last_name, roles: roles });
+    updateNav();
+  }
+
+  function updateNav() {
+    var user = session.user();
+    var loggedIn = !!(session.csrf() && user);
+    $all("[data-when]").forEach(function (li) {
+      var when = li.getAttribute("data-when");
+      li.hidden = when === "anonymous" ? loggedIn : when === "logged-in" ? !loggedIn : !(loggedIn && isAuthority(user));
+    });
+  }
+
+  /* ---------- the API ---------- */
+  function goToLogin(reason) {
+    session.clear();
+    var next = location.pathname + location.search + location.hash;
+    location.assign(url("login.html") + "?" + new URLSearchParams({ next: next, reason: reason || "session" }));
+  }
+
+  /* api(method, path, body, {guard: true}) -> {status, ok, data}. With guard, 401 leads to the
+     login page and 403 password_change_required to the forced change page. */
+  async function api(method, path, body, options) {
+    options = options || {};
+    var headers = { "Accept": "application/json", "Accept-Language": lang };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET" && session.csrf()) headers["X-CSRF-Token"] = session.csrf();
+    var result;
+    try {
+      var response = await fetch("/api" + path, {
+        method: method, headers: headers, credentials: "same-origin", cache: "no-store",
+        body: body === undefined ? undefined : JSON.stringify(body)
+      });
+      var raw = await response.text();
+      var data = null;
+      try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
+      result = { status: response.status, ok: response.ok, data: data };
+    } catch (e) {
+      return { status: 0, ok: false, data: { error: { code: "network", message: T.network } } };
+    }
+    if (!result.ok && (!result.data || !result.data.error)) {
+      result.data = { error: { code: "http_" + result.status, message: T.unexpected } };
+    }
+    if (options.guard) {
+      var code = !result.ok && result.data.error.code;
+      if (result.status === 401) { goToLogin("session"); throw new Redirecting(); }
+      if (result.status === 403 && code === "password_change_required" && doc.body.dataset.page !== "password-forced") {
+        location.assign(url("password-forced.html")); throw new Redirecting();
+      }
+    }
+    return result;
+  }
+  function Redirecting() { this.redirecting = true; }
+
+  /* ---------- forms and their errors ---------- */
+  function field(form, name) {
+    var el = form.elements.namedItem(name);
+    if (el && typeof el.length === "number" && !el.tagName) el = el[0];
+    return el && !el.closest("[hidden]") ? el : null;
+  }
+
+  function labelOf(el) {
+    var legend = el.type === "radio" && el.closest("fieldset") && $("legend", el.closest("fieldset"));
+    if (legend) return legend.textContent.trim();
+    var label = el.id && $("label[for='" + el.id + "']");
+    return label ? label.childNodes[0].textContent.trim() : el.name;
+  }
+
+  function clearErrors(form) {
+    $all(".field-error", form).forEach(function (p) {
+      var input = doc.getElementById(p.getAttribute("data-for"));
+      if (input) {
+        input.removeAttribute("aria-invalid");
+        var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) { return id && id !== p.id; });
+        if (ids.length) input.setAttribute("aria-describedby", ids.join(" ")); else input.removeAttribute("aria-describedby");
+      }
+      p.remove();
+    });
+    var summary = $(".error-summary", form);
+    if (summary) hide(summary);
+  }
+
+  function showErrors(form, result) {
+    clearErrors(form);
+    var error = (result.data && result.data.error) || { message: T.unexpected };
+    var fields = error.fields || {};
+    var summary = $(".error-summary", form);
+    var list = summary && $(".error-list", summary);
+    if (list) list.innerHTML = "";
+    var first = null;
+    Object.keys(fields).forEach(function (name) {
+      var input = field(form, name);
+      var item = doc.createElement("li");
+      if (input) {
+        var p = doc.createElement("p");
+        p.className = "field-error";
+        p.id = input.id + "-error";
+        p.setAttribute("data-for", input.id);
+        var prefix = doc.createElement("span");
+        prefix.className = "visually-hidden";
+        prefix.textContent = T.error_prefix + " ";
+        p.appendChild(prefix);
+        p.appendChild(doc.createTextNode(fields[name]));
+        if (input.type === "radio") (input.closest(".field") || input.parentNode).appendChild(p);
+        else input.parentNode.insertBefore(p, input);
+        input.setAttribute("aria-invalid", "true");
+        var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+        ids.push(p.id);
+        input.setAttribute("aria-describedby", ids.join(" "));
+        var link = doc.createElement("a");
+        link.href = "#" + input.id;
+        link.textContent = labelOf(input) + " – " + fields[name];
+        link.addEventListener("click", function (e) { e.preventDefault(); input.focus(); });
+        item.appendChild(link);
+        first = first || input;
+      } else {
+        item.textContent = fields[name];
+      }
+      if (list) list.appendChild(item);
+    });
+    if (summary) {
+      $(".error-message", summary).textContent = error.message || T.invalid_fields;
+      show(summary);
+    }
+    if (first) first.focus(); else if (summary) summary.focus();
+  }
+
+  /* The values of a form; names with a dot (organisation.name) become nested objects. */
+  function values(form) {
+    var data = {};
+    $all("input, select, textarea", form).forEach(function (el) {
+      if (!el.name || el.disabled || el.closest("[hidden]") || el.name.indexOf("_mode") > 0) return;
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      var value = el.value;
+      var parts = el.name.split(".");
+      if (parts.length === 2) {
+        data[parts[0]] = data[parts[0]] || {};
+        data[parts[0]][parts[1]] = value;
+      } else {
+        data[el.name] = value;
+      }
+    });
+    return data;
+  }
+
+  function fill(form, data) {
+    Object.keys(data).forEach(function (name) {
+      var el = form.elements.namedItem(name);
+      if (!el) return;
+      var value = data[name] === null || data[name] === undefined ? "" : String(data[name]);
+      if (el.tagName) { el.value = value; return; }
+      Array.prototype.forEach.call(el, function (radio) { radio.checked = radio.value === value; });
+    });
+  }
+
+  /* Runs `send` on submit with the button disabled; errors go next to the fields. */
+  function onSubmit(form, send) {
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var button = $("button[type=submit]", form);
+      if (button.disabled) return;
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+      clearErrors(form);
+      try {
+        var result = await send(values(form));
+        if (result && !result.ok) showErrors(form, result);
+      } catch (e) {
+        if (!e || !e.redirecting) showErrors(form, { data: { error: { message: T.unexpected } } });
+      } finally {
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+      }
+    });
+  }
+
+  function announce(message, problem) {
+    var box = doc.getElementById("page-status");
+    box.classList.toggle("problem", !!problem);
+    box.textContent = message;
+    show(box);
+  }
+
+  function reveal(el) { show(el); focusOn(el); }
+
+  function options(select, items, keep) {
+    var current = keep || select.value;
+    $all("option", select).forEach(function (o) { if (o.value) o.remove(); });
+    items.forEach(function (item) {
+      var option = doc.createElement("option");
+      option.value = String(item.value);
+      option.textContent = item.text;
+      select.appendChild(option);
+    });
+    if (current) select.value = current;
+  }
+
+  function statusLabel(account) {
+    var label = T["status_" + account.status] || account.status;
+    if (account.locked) label += " – " + T.locked + (account.locked_reason && T["lock_" + account.locked_reason] ? " (" + T["lock_" + account.locked_reason] + ")" : "");
+    return label;
+  }
+
+  function date(value) {
+    if (!value) return T.none;
+    var d = new Date(value);
+    if (isNaN(d)) return value;
+    return d.toLocaleString(lang === "fr" ? "fr-FR" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  function cell(row, value) { var td = doc.createElement("td"); text(td, value); row.appendChild(td); return td; }
+
+  /* ---------- pages ---------- */
+  var pages = {};
+
+  pages.register = function () {
+    var form = doc.getElementById("register-form");
+    var questions = form.elements.namedItem("secret_question_id");
+    var country = form.elements.namedItem("organisation.country");
+    api("GET", "/reference/secret-questions").then(function (r) {
+      if (r.ok) options(questions, r.data.map(function (q) { return { value: q.id, text: q.text }; }));
+      else announce(r.data.error.message, true);
+    });
+    api("GET", "/reference/countries").then(function (r) {
+      if (r.ok) options(country, r.data.map(function (c) { return { value: c.code, text: c.name }; }), "FR");
+      else announce(r.data.error.message, true);
+    });
+
+    function newCaptcha() {
+      return api("GET", "/captcha").then(function (r) {
+        if (!r.ok) { announce(T.captcha_failed, true); return; }
+        form.elements.namedItem("captcha_id").value = r.data.captcha_id;
+        doc.getElementById("captcha-image").src = r.data.image;
+        doc.getElementById("captcha-audio").src = r.data.audio;
+        form.elements.namedItem("captcha_answer").value = "";
+      });
+    }
+    newCaptcha();
+    doc.getElementById("captcha-new").addEventListener("click", function () {
+      newCaptcha().then(function () { form.elements.namedItem("captcha_answer").focus(); });
+    });
+
+    function mode() {
+      var existing = doc.getElementById("org-mode-existing").checked;
+      doc.getElementById("org-existing").hidden = !existing;
+      doc.getElementById("org-new").hidden = existing;
+    }
+    $all("[name=organisation_mode]").forEach(function (r) { r.addEventListener("change", mode); });
+    mode();
+
+    onSubmit(form, async function (data) {
+      if (data.secret_question_id) data.secret_question_id = Number(data.secret_question_id);
+      ["phone", "fax", "additional_info"].forEach(function (k) { if (data[k] === "") delete data[k]; });
+      var result = await api("POST", "/accounts", data);
+      if (result.ok) {
+        $(".js-email", doc.getElementById("register-done")).textContent = data.email;
+        hide(form);
+        hide(doc.getElementById("register-intro"));
+        reveal(doc.getElementById("register-done"));
+        return result;
+      }
+      var fields = (result.data.error.fields) || {};
+      if (!fields.captcha_answer) await newCaptcha();
+      return result;
+    });
+  };
+
+  pages.confirm = async function () {
+    var token = param("token");
+    var loading = doc.getElementById("confirm-loading");
+    function problem(id, message) {
+      hide(loading);
+      var panel = doc.getElementById(id);
+      if (message && $(".js-message", panel)) $(".js-message", panel).textContent = message;
+      reveal(panel);
+    }
+    if (!token) { problem("confirm-invalid"); return; }
+    var result = await api("GET", "/accounts/confirm?" + new URLSearchParams({ token: token }));
+    if (result.status === 410) { problem("confirm-expired"); }
+    else if (!result.ok) { problem("confirm-invalid", result.status === 404 ? null : result.data.error.message); }
+    else if (result.data.status !== "new") { problem("confirm-already"); }
+    else {
+      hide(loading);
+      var section = doc.getElementById("confirm-request");
+      $(".js-name", section).textContent = [result.data.first_name, result.data.last_name].join(" ");
+      $(".js-email", section).textContent = result.data.email;
+      show(section);
+    }
+    var form = doc.getElementById("confirm-form");
+    onSubmit(form, async function () {
+      var r = await api("POST", "/accounts/confirm", { token: token });
+      if (r.ok) { hide(doc.getElementById("confirm-request")); reveal(doc.getElementById("confirm-done")); }
+      else if (r.status === 410) { hide(doc.getElementById("confirm-request")); problem("confirm-expired"); return null; }
+      return r;
+    });
+    var resend = doc.getElementById("resend-form");
+    onSubmit(resend, async function (data) {
+      var r = await api("POST", "/accounts/confirm/resend", { email: data.email });
+      if (r.ok) { hide(doc.getElementById("confirm-expired")); reveal(doc.getElementById("resend-done")); }
+      return r;
+    });
+  };
+
+  function safeNext() {
+    var next = param("next") || "";
+    return /^\/(fr|en)\/[A-Za-z0-9_\-\/.]*(\?[^#]*)?(#.*)?$/.test(next) && next.indexOf("//") < 0 ? next : null;
+  }
+
+  pages.login = function () {
+    var reason = param("reason");
+    var notice = doc.getElementById("login-notice");
+    if (reason === "logged_out" || reason === "session") {
+      notice.textContent = doc.getElementById(reason === "session" ? "notice-session-ended" : "notice-logged-out").content.textContent;
+      show(notice);
+    }
+    var form = doc.getElementById("login-form");
+    onSubmit(form, async function (data) {
+      var r = await api("POST", "/session", { email: data.email, password: data.password });
+      if (!r.ok) return r;
+      session.save(r.data.csrf_token, r.data.user);
+      if (r.data.must_change_password) { location.assign(url("password-forced.html")); return r; }
+      var next = safeNext();
+      if (next) next = next.replace(/^\/(fr|en)\//, "/" + lang + "/");
+      location.assign(next || (isAuthority(r.data.user) ? url("backoffice/index.html") : url("profile.html")));
+      return r;
+    });
+  };
+
+  pages["forgot-password"] = function () {
+    var form = doc.getElementById("forgot-form");
+    onSubmit(form, async function (data) {
+      var r = await api("POST", "/password/forgot", { email: data.email });
+      if (r.ok) { hide(form); reveal(doc.getElementById("forgot-done")); }
+      return r;
+    });
+  };
+
+  async function passwordPage() {
+    var form = doc.getElementById("password-form");
+    var forced = form.getAttribute("data-forced") === "true";
+    var me = await api("GET", "/me", undefined, { guard: true });
+    if (!me.ok) { announce(me.data.error.message, true); return; }
+    rememberMe(me.data);
+    var questions = await api("GET", "/reference/secret-questions");
+    var list = questions.ok ? questions.data : [];
+    var choose = forced && me.data.may_choose_secret_question;
+    if (choose) {
+      options(form.elements.namedItem("secret_question_id"), list.map(function (q) { return { value: q.id, text: q.text }; }));
+      show(doc.getElementById("choose-question"));
+    } else {
+      var mine = list.filter(function (q) { return q.id === me.data.secret_question_id; })[0];
+      if (mine) { $(".js-question", form).textContent = mine.text; show(doc.getElementById("your-question")); }
+    }
+    show(form);
+    onSubmit(form, async function (data) {
+      if (data.secret_question_id) data.secret_question_id = Number(data.secret_question_id);
+      var r = await api("POST", "/password/change", data, { guard: true });
+      if (r.ok) {
+        var user = session.user();
+        if (user) { user.must_change_password = false; session.save(null, user); }
+        hide(form);
+        $all("main > p").forEach(hide);
+        reveal(doc.getElementById("password-done"));
+      }
+      return r;
+    });
+  }
+  pages["password-forced"] = passwordPage;
+  pages["password-change"] = passwordPage;
+
+  pages.profile = async function () {
+    var me = await api("GET", "/me", undefined, { guard: true });
+    hide(doc.getElementById("profile-loading"));
+    if (!me.ok) { announce(me.data.error.message, true); return; }
+    var p = me.data;
+    rememberMe(p);
+    var box = doc.getElementById("profile");
+    text($(".js-email", box), p.email);
+    text($(".js-status", box), statusLabel(p));
+    text($(".js-organisation", box), p.organisation && (p.organisation.name || p.organisation.id));
+    var counts = p.authorisation_counts || {};
+    $(".js-counts", box).textContent = Object.keys(counts).map(function (s) { return (T["status_" + s] || s) + ": " + counts[s]; }).join(" · ");
+    var body = $("#roles-table tbody");
+    (p.authorisations || []).forEach(function (a) {
+      var row = doc.createElement("tr");
+      cell(row, a.organisation_id);
+      cell(row, (T["role_" + a.role_kind] || a.role_kind) + (a.administrator ? " (" + T.administrator + ")" : ""));
+      cell(row, T["status_" + a.status] || a.status);
+      body.appendChild(row);
+    });
+    var form = doc.getElementById("profile-form");
+    fill(form, p);
+    show(box);
+    onSubmit(form, async function (data) {
+      var r = await api("PATCH", "/me", data, { guard: true });
+      if (r.ok) announce(T.saved);
+      return r;
+    });
+  };
+
+  pages.logout = async function () {
+    if (session.csrf()) await api("DELETE", "/session");
+    session.clear();
+    updateNav();
+    hide(doc.getElementById("logout-progress"));
+    reveal(doc.getElementById("logout-done"));
+  };
+
+  function accountRow(account, columns) {
+    var row = doc.createElement("tr");
+    var name = [account.first_name, account.last_name].join(" ");
+    columns.forEach(function (c) {
+      if (c === "name") cell(row, name);
+      else if (c === "status") cell(row, statusLabel(account));
+      else if (c === "created_at") cell(row, date(account.created_at));
+      else cell(row, account[c]);
+    });
+    var td = doc.createElement("td");
+    var link = doc.createElement("a");
+    link.href = url("backoffice/account.html") + "?" + new URLSearchParams({ id: account.id });
+    link.textContent = T.open;
+    link.setAttribute("aria-label", T.open_account.replace("%(name)s", name));
+    td.appendChild(link);
+    row.appendChild(td);
+    return row;
+  }
+
+  pages.backoffice = async function () {
+    var queue = await api("GET", "/authority/accounts?status=confirmed", undefined, { guard: true });
+    var summary = doc.getElementById("queue-summary");
+    if (!queue.ok) { summary.textContent = queue.data.error.message; return; }
+    summary.textContent = queue.data.length ? T.queue_count.replace("%(count)s", queue.data.length) : T.queue_empty;
+    var table = doc.getElementById("queue-table");
+    var body = $("tbody", table);
+    queue.data.forEach(function (a) { body.appendChild(accountRow(a, ["name", "email", "organisation", "postal_code", "city", "created_at"])); });
+    table.hidden = !queue.data.length;
+
+    var form = doc.getElementById("search-form");
+    var initial = new URLSearchParams(location.search);
+    var searched = false;
+    initial.forEach(function (value, key) { var el = form.elements.namedItem(key); if (el) { el.value = value; searched = true; } });
+    async function search(data, focus) {
+      var query = new URLSearchParams();
+      Object.keys(data).forEach(function (k) { if (data[k]) query.set(k, data[k]); });
+      var r = await api("GET", "/authority/accounts?" + query, undefined, { guard: true });
+      if (!r.ok) return r;
+      history.replaceState(null, "", location.pathname + (String(query) ? "?" + query : ""));
+      var body = $("#results-table tbody");
+      body.innerHTML = "";
+      r.data.forEach(function (a) { body.appendChild(accountRow(a, ["name", "email", "country", "postal_code", "city", "organisation", "status"])); });
+      doc.getElementById("results-table").hidden = !r.data.length;
+      doc.getElementById("results-summary").textContent = r.data.length ? T.result_count.replace("%(count)s", r.data.length) : T.no_results;
+      show(doc.getElementById("results"));
+      if (focus) doc.getElementById("results-title").focus();
+      return r;
+    }
+    onSubmit(form, function (data) { return search(data, true); });
+    if (searched) search(values(form), false);
+  };
+
+  pages["backoffice-account"] = async function () {
+    var id = param("id");
+    var loading = doc.getElementById("account-loading");
+    var box = doc.getElementById("account");
+    var problem = doc.getElementById("account-problem");
+    var form = doc.getElementById("account-form");
+    var actionErrors = doc.getElementById("action-errors");
+    var path = "/authority/accounts/" + encodeURIComponent(id || "");
+    var account = null;
+
+    function render(a) {
+      account = a;
+      $(".js-title", box).textContent = [a.first_name, a.last_name].join(" ");
+      text($(".js-status", box), statusLabel(a));
+      ["email", "organisation", "postal_code", "city", "country"].forEach(function (k) { text($(".js-" + k, box), a[k]); });
+      ["created_at", "confirmed_at", "validated_at", "last_login_at"].forEach(function (k) { $(".js-" + k, box).textContent = date(a[k]); });
+      $all("[data-when-status]", box).forEach(function (b) {
+        b.hidden = b.getAttribute("data-when-status").split(" ").indexOf(a.status) < 0;
+      });
+      doc.getElementById("do-unlock").hidden = !a.locked;
+      fill(form, a);
+      form.closest("section").hidden = a.status === "deleted";
+    }
+
+    async function load() {
+      var r = await api("GET", path, undefined, { guard: true });
+      hide(loading);
+      if (!r.ok) { $(".js-message", problem).textContent = r.data.error.message; reveal(problem); hide(box); return null; }
+      render(r.data);
+      show(box);
+      return r;
+    }
+    if (!id) { hide(loading); $(".js-message", problem).textContent = T.unexpected; reveal(problem); return; }
+    await load();
+
+    function actionFailed(r) {
+      $(".error-message", actionErrors).textContent = r.data.error.message;
+      $(".error-list", actionErrors).innerHTML = "";
+      show(actionErrors);
+      actionErrors.focus();
+    }
+    async function act(button, method, suffix, body, message) {
+      hide(actionErrors);
+      button.disabled = true;
+      try {
+        var r = await api(method, path + suffix, body, { guard: true });
+        if (!r.ok) { actionFailed(r); return r; }
+        hide(doc.getElementById("refuse-form"));
+        hide(doc.getElementById("delete-confirm"));
+        await load();
+        announce(message);
+        focusOn(doc.getElementById("page-status"));
+        return r;
+      } catch (e) {
+        if (!e || !e.redirecting) throw e;
+      } finally { button.disabled = false; }
+    }
+    function toggle(button, panel) {
+      button.addEventListener("click", function () {
+        var open = panel.hidden;
+        panel.hidden = !open;
+        button.setAttribute("aria-expanded", String(open));
+        if (open) { var first = $("textarea, button", panel); if (first) first.focus(); }
+      });
+    }
+    doc.getElementById("do-activate").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/activate", {}, T.activated); });
+    doc.getElementById("do-unlock").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/unlock", {}, T.unlocked); });
+    doc.getElementById("do-reset").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/reset-password", {}, T.reset); });
+    toggle(doc.getElementById("do-refuse"), doc.getElementById("refuse-form"));
+    toggle(doc.getElementById("do-delete"), doc.getElementById("delete-confirm"));
+    doc.getElementById("do-delete-confirm").addEventListener("click", function (e) { act(e.currentTarget, "DELETE", "", undefined, T.deleted); });
+    var refuse = doc.getElementById("refuse-form");
+    onSubmit(refuse, async function (data) {
+      var r = await api("POST", path + "/refuse", { reason: data.reason }, { guard: true });
+      if (r.ok) { refuse.reset(); hide(refuse); await load(); announce(T.refused); focusOn(doc.getElementById("page-status")); }
+      return r;
+    });
+    onSubmit(form, async function (data) {
+      var r = await api("PATCH", path, data, { guard: true });
+      if (r.ok) { await load(); announce(T.saved); }
+      return r;
+    });
+  };
+
+  /* ---------- every page ---------- */
+  function keepLocationInLanguageSwitch() {
+    $all("a[data-keep-location]").forEach(function (a) {
+      a.href = a.getAttribute("href").split(/[?#]/)[0] + location.search + location.hash;
+    });
+  }
+
+  doc.addEventListener("DOMContentLoaded", function () {
+    keepLocationInLanguageSwitch();
+    updateNav();
+    var name = doc.body.getAttribute("data-page");
+    var ready = Promise.resolve();
+    if (doc.body.getAttribute("data-requires-login") === "true" && !session.csrf()) {
+      /* A new tab has no CSRF token, but the cookie may be alive: /api/me tells (401 -> login). */
+      ready = api("GET", "/me", undefined, { guard: true }).then(function (me) { if (me.ok) rememberMe(me.data); });
+    }
+    ready.then(function () { return pages[name] && pages[name](); }).catch(function (e) {
+      if (!e || !e.redirecting) announce(T.unexpected, true);
+    });
+  });
+})();
