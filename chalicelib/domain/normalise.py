@@ -2,8 +2,6 @@
 import re
 import unicodedata
 
-from email_validator import EmailNotValidError, validate_email
-
 from .errors import N_
 
 MAX_EMAIL = 254
@@ -22,6 +20,9 @@ def email(value: str) -> str:
         raise FieldError(N_("This field is required."))
     if len(value) > MAX_EMAIL or _CONTROL.search(value):
         raise FieldError(N_("This e-mail address is not valid."))
+    # Imported on first use: it is a large share of a Lambda cold start otherwise.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(value, check_deliverability=False)
     except EmailNotValidError:

@@ -5,8 +5,6 @@ import hmac
 import secrets
 from functools import lru_cache
 
-from argon2 import PasswordHasher, profiles
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..config import settings
 from ..domain import normalise, passwords
@@ -15,7 +13,9 @@ TEMPORARY_DIGITS = 12
 
 
 @lru_cache(maxsize=1)
-def _hasher() -> PasswordHasher:
+def _hasher():
+    from argon2 import PasswordHasher, profiles  # on first use: keeps the cold start small
+
     # The test stage uses argon2's cheapest profile so the suite stays fast; every other stage
     # uses RFC 9106's low-memory recommendation (argon2id, t=3, 64 MiB).
     profile = profiles.CHEAPEST if settings.password_hash_profile == "cheapest" else profiles.RFC_9106_LOW_MEMORY
@@ -28,6 +28,8 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Constant work whether or not there is a hash: unknown users cost the same as known ones."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return _hasher().verify(stored_hash or _dummy_hash(), passwords.normalise(password or "")) and bool(stored_hash)
     except (VerificationError, InvalidHashError):

@@ -1,0 +1,153 @@
+"""Benchmarks (`make bench`): (a) DynamoDB calls per API operation against budgets, (b) the
+cold-start cost of importing app.py, (c) the inactivity job's reads as the table grows."""
+import os
+import statistics
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import time_machine
+
+from bench.counting import counting
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SINGLE_ACCOUNT_BUDGET = 3
+
+
+def _environment():
+    import tests.conftest  # noqa: F401 - sets the test stage's environment
+
+
+def calls_per_operation() -> bool:
+    """(a) Each operation on a fresh mocked AWS, following the real path."""
+    _environment()
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from app import app
+    from chalicelib.mail import mailer
+    from chalicelib.store.tables import MODELS
+    from dev import admin
+    from tests.conftest import AUTHORITY, PASSWORD, Api, Mailbox, account_id, registration
+
+    rows, ok = [], True
+    with mock_aws(), Client(app, stage_name="test", project_dir=ROOT) as client, \
+            time_machine.travel(datetime(2026, 11, 2, 9, tzinfo=timezone.utc), tick=False) as clock:
+        for model in MODELS:
+            model._connection = None
+        mailer.reset_client()
+        admin.main(["init"])
+        admin.main(["create-user", AUTHORITY[0], "--password", AUTHORITY[1], "--organisation", AUTHORITY[2]])
+        person, agent, box = Api(client), Api(client), Mailbox()
+        agent.log_in(AUTHORITY[0], AUTHORITY[1])
+        email = "bench@bio-lyon.fr"
+
+        def measure(name, action, budget=SINGLE_ACCOUNT_BUDGET):
+            nonlocal ok
+            with counting() as counter:
+                status = action()
+            scans = counter.calls.get("Scan", 0)
+            passed = (budget is None or counter.total <= budget) and scans == 0
+            ok &= passed
+            rows.append((name, status, counter.total, budget, scans, dict(counter.calls), passed))
+
+        measure("register", lambda: person.post("/api/accounts", registration(email)).status_code)
+        token = box.token(email)
+        measure("confirm", lambda: person.post("/api/accounts/confirm", {"token": token}).status_code)
+        measure("authority search", lambda: agent.get(f"/api/authority/accounts?email={email}").status_code)
+        ident = account_id(agent, email)
+        measure("authority open", lambda: agent.get(f"/api/authority/accounts/{ident}").status_code)
+        measure("activate", lambda: agent.post(f"/api/authority/accounts/{ident}/activate").status_code)
+        measure("login failed", lambda: person.log_in(email, "Wrong-Password-1!").status_code)
+        measure("login ok", lambda: person.log_in(email, PASSWORD).status_code)
+        measure("me", lambda: person.get("/api/me").status_code)
+        measure("forgot", lambda: person.post("/api/password/forgot", {"email": email}).status_code)
+        measure("change (voluntary)", lambda: person.post("/api/password/change", {
+            "current_password": PASSWORD, "new_password": "Another-Lyon-2027!",
+            "new_password_confirmation": "Another-Lyon-2027!", "secret_answer": "mont blanc"}).status_code)
+        measure("logout", lambda: person.delete("/api/session").status_code)
+        person.post("/api/accounts", registration("pending@bio-lyon.fr"))
+        person.post("/api/accounts/confirm", {"token": box.token("pending@bio-lyon.fr")})
+        measure("job authority_digest", lambda: admin.main(["job", "authority_digest"]), budget=None)
+        clock.shift(timedelta(days=120))
+        measure("job lock_inactive", lambda: admin.main(["job", "lock_inactive"]), budget=None)
+
+    print("\n(a) DynamoDB calls per operation (budget: at most 3 for a single-account operation, no Scan)")
+    print(f"{'operation':24} {'http':>5} {'calls':>5} {'budget':>6} {'scans':>5}  detail")
+    for name, status, total, budget, scans, detail, passed in rows:
+        print(f"{name:24} {status!s:>5} {total:>5} {budget if budget else '-':>6} {scans:>5}  "
+              f"{detail}{'' if passed else '  OVER BUDGET'}")
+    return ok
+
+
+def _median_import_seconds(statement: str, runs: int) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                             check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "0"})
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def cold_start(runs: int = 15) -> bool:
+    """(b) Importing app.py versus importing its libraries alone, each in a fresh interpreter."""
+    _median_import_seconds("import app", 2)  # warm the bytecode caches
+    libraries = _median_import_seconds("import chalice, pynamodb.models, boto3", runs)
+    application = _median_import_seconds("import app", runs)
+    ratio = application / libraries
+    print(f"\n(b) cold start: import app {application * 1000:.0f} ms, libraries alone "
+          f"{libraries * 1000:.0f} ms, ratio {ratio:.2f} (target at most 1.25)")
+    return ratio <= 1.25
+
+
+def inactivity_reads() -> bool:
+    """(c) Items the inactivity job reads with 2,000 and 20,000 accounts, 20 of them stale."""
+    _environment()
+    from moto import mock_aws
+
+    from chalicelib.jobs import lock_inactive
+    from chalicelib.mail import mailer
+    from chalicelib.store.accounts import ACTIVE, Account
+    from chalicelib.store.tables import MODELS
+    from dev import admin
+
+    now = datetime(2026, 11, 23, 2, 15, tzinfo=timezone.utc)
+    results = {}
+    for total in (2_000, 20_000):
+        with mock_aws():
+            for model in MODELS:
+                model._connection = None
+            mailer.reset_client()
+            admin.main(["init"])
+            with Account.batch_write() as batch:
+                for n in range(total):
+                    stale = n < 20
+                    since = now - timedelta(days=120 if stale else 10)
+                    batch.save(Account(
+                        f"{n:032x}", email=f"p{n}@bio.fr", status="valid", first_name="P",
+                        last_name=str(n), secret_question_id=1, secret_answer_hash="x",
+                        password_hash="x", created_at=since, organisation_id="o",
+                        organisation_name="o", registration_authorisation_id="r", postal_code="69002",
+                        city="Lyon", country="FR", authority_id="FR-DDPP-69",
+                        status_created=f"valid#{since.isoformat()}", search_text="p",
+                        activity=ACTIVE, active_since=since.isoformat()))
+            with counting() as counter:
+                locked = lock_inactive.run(now)
+            results[total] = (locked, counter.items_read, dict(counter.calls))
+    print("\n(c) inactivity job: accounts, stale, locked, items read, calls")
+    for total, (locked, read, calls) in results.items():
+        print(f"   {total:>6} accounts, 20 stale: locked {locked}, items read {read}, {calls}")
+    small, large = results[2_000][1], results[20_000][1]
+    return results[2_000][0] == results[20_000][0] == 20 and large <= small * 1.1
+
+
+def main() -> int:
+    sys.path.insert(0, ROOT)
+    outcomes = [calls_per_operation(), cold_start(), inactivity_reads()]
+    print("\nall within budget" if all(outcomes) else "\nSOME FIGURES ARE OVER BUDGET")
+    return 0 if all(outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
