@@ -1,13 +1,19 @@
 """The traces API and its scheduled jobs. Routes live in chalicelib/api/, one blueprint each."""
 from chalice import Chalice, Cron, Rate
 
-from chalicelib.api import accounts, authority, reference, session
+from chalicelib.api import accounts, authority, openapi, reference, session
 from chalicelib.api.http import now
 
 app = Chalice(app_name="traces")
 
 for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
+
+
+@app.route("/api/openapi.json")
+def openapi_description():
+    """The OpenAPI description of this API."""
+    return openapi.describe(app.routes)
 
 
 @app.schedule(Cron(15, 2, "*", "*", "?", "*"))
