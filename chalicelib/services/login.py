@@ -4,12 +4,12 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from ..domain import accounts as rules
-from ..domain import normalise
 from ..domain.errors import Forbidden, InvalidCredentials, N_
 from ..mail import mailer
 from ..store import audit, base
-from ..store.accounts import ACTIVE, Account, find_by_email
+from ..store.accounts import ACTIVE, Account
 from . import credentials, sessions
+from .mail_allowance import by_address
 
 INVALID = N_("The e-mail address or the password is not correct.")
 
@@ -17,10 +17,7 @@ INVALID = N_("The e-mail address or the password is not correct.")
 def log_in(email: str, password: str, now: datetime):
     """(cookie, session, account). Unknown e-mail, wrong password, locked, refused and deleted
     accounts all answer the same, after the same two hash verifications."""
-    try:
-        account = find_by_email(normalise.email(email))
-    except normalise.FieldError:
-        account = None
+    account = by_address(email)
     password_ok = credentials.verify_password(account and account.password_hash, password)
     temporary_ok = credentials.verify_password(
         account and rules.is_temporary_password_valid(account.temporary_password_expires, now)

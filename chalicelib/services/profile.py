@@ -3,7 +3,6 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
-from .. import reference
 from ..domain import accounts as rules
 from ..domain import normalise, registration
 from ..domain.errors import Conflict, Invalid, N_

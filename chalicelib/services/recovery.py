@@ -6,14 +6,14 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from .. import reference
 from ..config import settings
 from ..domain import accounts as rules
-from ..domain import normalise, registration
+from ..domain import registration
 from ..domain.errors import Conflict, Invalid, N_
 from ..mail import mailer
 from ..store import audit, base
-from ..store.accounts import Account, find_by_email
+from ..store.accounts import Account
 from ..store.sessions import Session
 from . import credentials, login
-from .mail_allowance import allowance
+from .mail_allowance import allowance, by_address
 from .sessions import Current
 
 HISTORY = 3
@@ -29,19 +29,14 @@ def temporary_password_actions(now: datetime):
 def forgot(email: str, now: datetime) -> None:
     """Always the same answer. A valid or locked account gets a temporary password by e-mail; the
     old password keeps working until the temporary one is used."""
-    try:
-        account = find_by_email(normalise.email(email))
-    except normalise.FieldError:
-        account = None
+    account = by_address(email)
     temporary, actions = temporary_password_actions(now)   # hashed even for nobody: same timing
-    if account is None or account.status != rules.VALID:
-        return
-    granted = allowance(account, now)
-    if granted is None:
+    granted = account and allowance(account, now, rules.VALID)
+    if not granted:
         return
     window, condition = granted
     try:
-        account.update(actions=actions + window, condition=condition & (Account.status == rules.VALID))
+        account.update(actions=actions + window, condition=condition)
     except UpdateError:
         return
     mailer.send(account.email, "password_reset", account.language, account.notification_format,

@@ -16,7 +16,7 @@ from ..store.accounts import PENDING, Account, EmailClaim, find_by_email, search
 from ..store.authorisations import REQUESTED, Authorisation
 from ..store.tokens import CONFIRMATION, Token
 from . import credentials
-from .mail_allowance import allowance
+from .mail_allowance import allowance, by_address
 
 
 def register(data: dict, now: datetime) -> None:
@@ -162,17 +162,15 @@ def _token(token: str, now: datetime) -> Token:
 def resend(email: str, now: datetime) -> None:
     """A new confirmation link for an account still `new`. Unknown or other addresses: nothing,
     and the same answer."""
-    account = find_by_email(email)
-    if account is None or account.status != rules.NEW:
-        return
-    granted = allowance(account, now)
-    if granted is None:
+    account = by_address(email)
+    granted = account and allowance(account, now, rules.NEW)
+    if not granted:
         return
     actions, condition = granted
     token = credentials.new_token()
     try:
         with base.transaction() as tx:
-            tx.update(account, actions=actions, condition=condition & (Account.status == rules.NEW))
+            tx.update(account, actions=actions, condition=condition)
             tx.save(_confirmation(token, account.id, now))
     except TransactWriteError:
         return

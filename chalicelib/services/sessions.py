@@ -1,7 +1,6 @@
 """Server-side sessions: the cookie carries `<account id>.<secret>`, the table keeps the secret's
 hash. One TransactGet reads the session, its account and any other account the request is about."""
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 

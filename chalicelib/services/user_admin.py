@@ -4,13 +4,13 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 
 from ..domain import accounts as rules
-from ..domain import normalise, registration
+from ..domain import normalise
 from ..domain.errors import Conflict, Forbidden, Invalid, N_, NotFound
 from ..mail import mailer
 from ..store import audit, base
 from ..store import authorisations as auth
 from ..store import organisations as orgs
-from ..store.accounts import ACTIVE, Account, in_jurisdiction, search_text, status_actions
+from ..store.accounts import ACTIVE, Account, in_jurisdiction, status_actions
 from .profile import EDITABLE, profile_actions, profile_changes  # noqa: F401 - EDITABLE for the API
 from .recovery import temporary_password_actions
 from .sessions import Current
