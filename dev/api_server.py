@@ -1,0 +1,46 @@
+"""The API on one local port: Chalice's own local server (what `chalice local` runs), with the
+stage's environment variables applied first and then the overrides given with --env.
+
+    python -m dev.api_server --stage local --port 8001 --env TRACES_SITE_URL=http://127.0.0.1:8080
+
+Why not `chalice local` itself: it writes the stage variables over the environment, so the
+site URL (which depends on the port dev.run picked) and TRACES_CAPTCHA=false (browser tests)
+could not be set from outside.
+"""
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stage", default="local")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args(argv)
+
+    from chalice.cli.factory import CLIFactory
+    from chalice.local import create_local_server
+
+    factory = CLIFactory(str(ROOT), environ=os.environ)
+    config = factory.create_config_obj(chalice_stage_name=args.stage)
+    environment = dict(config.environment_variables)
+    environment.update(item.split("=", 1) for item in args.env)
+    os.environ.update(environment)
+    app = factory.load_chalice_app()
+    server = create_local_server(app, config, args.host, args.port)
+    print(f"API on http://{args.host}:{args.port}/api (stage {args.stage})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server.server_close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

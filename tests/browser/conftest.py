@@ -1,0 +1,151 @@
+"""Browser tests: the stack dev.run starts (fresh data folder, free ports, captcha off), driven by
+Debian's Chromium through Playwright. Every page visited is screenshotted and checked by axe-core.
+
+    .venv/bin/python -m pytest tests/browser        # needs /usr/bin/chromium and `npm ci`
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).with_name("screenshots")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("TRACES_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _clean_environment() -> dict:
+    """The environment without the `test` stage values tests/conftest.py put there: the stack
+    runs the `local` stage."""
+    return {key: value for key, value in os.environ.items()
+            if not key.startswith(("TRACES_", "AWS_", "MOTO_"))}
+
+
+class Stack:
+    """The running local system: its URLs and a way to run admin commands against it."""
+
+    def __init__(self, state: dict, env: dict):
+        self.url = state["url"]
+        self.mailbox = state["mailbox"]
+        self.state = state
+        self.env = env
+
+    def admin(self, *argv: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "dev.admin", *argv], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    def mails(self, to: str) -> list[dict]:
+        import urllib.parse
+        import urllib.request
+
+        query = urllib.parse.urlencode({"to": to})
+        with urllib.request.urlopen(f"{self.url}/dev/mailbox.json?{query}", timeout=30) as response:
+            return json.load(response)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    assert AXE.exists(), "axe-core is missing: run `npm ci` at the repository root"
+    var = tmp_path_factory.mktemp("var")
+    port = _free_port()
+    log = open(var / "run.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dev.run", "--port", str(port), "--moto-port", str(_free_port()),
+         "--var", str(var), "--no-captcha", "--no-jobs", "--quiet"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**_clean_environment(), "PYTHONUNBUFFERED": "1"})
+    state_file = var / "run.json"
+    deadline = time.monotonic() + 240
+    while not state_file.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.close()
+            pytest.fail("dev.run did not start:\n" + (var / "run.log").read_text())
+        time.sleep(0.5)
+    time.sleep(0.5)
+    state = json.loads(state_file.read_text())
+    from dev.run import stage_environment
+
+    env = {**_clean_environment(), **stage_environment("local"), "TRACES_SITE_URL": state["url"],
+           "TRACES_CAPTCHA": "false", "AWS_ENDPOINT_URL": state["moto"],
+           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}
+    try:
+        yield Stack(state, env)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """A fresh browser (own cookies and sessionStorage) per person; several may be open."""
+    contexts = []
+
+    def make(locale: str = "fr-FR") -> Page:
+        # bypass_csp: axe-core is injected as an inline script, which the site's CSP forbids.
+        context = browser.new_context(locale=locale, bypass_csp=True, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+_shots = {"n": 0}
+
+
+def check_page(page: Page, name: str) -> None:
+    """Screenshots the page and asserts axe-core finds no serious or critical WCAG 2.1 AA issue."""
+    page.wait_for_load_state("load")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    _shots["n"] += 1
+    page.screenshot(path=str(SCREENSHOTS / f"{_shots['n']:02d}-{name}.png"), full_page=True)
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))
+             .violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                    nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))""",
+        WCAG_TAGS)
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, f"accessibility problems on {name} ({page.url}): {json.dumps(serious, indent=1)}"
+
+
+@pytest.fixture
+def check():
+    """check(page, name): screenshot + axe-core assertion."""
+    return check_page
