@@ -134,7 +134,7 @@ def render_mailbox(messages: list[dict], to: str) -> str:
         articles.append(f"""<article class="message" aria-labelledby="m{index}" data-to="{html.escape(m['to'])}">
 <h2 id="m{index}">{html.escape(m['subject']) or '(no subject)'}</h2>
 <dl><dt>To</dt><dd class="to">{html.escape(m['to'])}</dd><dt>From</dt><dd>{html.escape(m['from'])}</dd>
-<dt>Date</dt><dd>{html.escape(m['date'] or '')}</dd></dl>
+{f"<dt>Date</dt><dd>{html.escape(m['date'])}</dd>" if m['date'] else ''}</dl>
 <pre class="text">{_linkify(m['text'] or '')}</pre>
 {html_version}
 </article>""")
