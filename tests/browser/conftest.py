@@ -53,6 +53,37 @@ class Stack:
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
+    def api(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict | None]:
+        """A call to the API through the one origin, without a session (registration etc.)."""
+        import urllib.error
+        import urllib.request
+
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.url}/api{path}", data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            return error.code, json.loads(raw) if raw else None
+
+    def register_and_confirm(self, email: str, password: str, answer: str, first: str, last: str,
+                             postal_code: str = "69003") -> None:
+        """A person with a confirmed request (status confirmed), through the API."""
+        status, _ = self.api("POST", "/accounts", {
+            "email": email, "email_confirmation": email, "password": password,
+            "password_confirmation": password, "secret_question_id": 3, "secret_answer": answer,
+            "first_name": first, "last_name": last, "language": "en", "notification_format": "html",
+            "organisation": {"name": f"{last} SARL", "address": "5 quai Rambaud",
+                             "postal_code": postal_code, "city": "Lyon", "country": "FR"}})
+        assert status == 202
+        link = next(link for m in self.mails(email) for link in m["links"] if "token=" in link)
+        token = link.split("token=", 1)[1]
+        status, body = self.api("POST", "/accounts/confirm", {"token": token})
+        assert status == 200, body
+
     def mails(self, to: str) -> list[dict]:
         import urllib.parse
         import urllib.request
