@@ -323,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[run] {error.code}", file=sys.stderr)
         stack.stop()
         return 1
+    except BaseException:
+        stack.stop()  # never leave moto or the API running behind an unexpected error
+        raise
     log("stopping")
     stack.stop()
     log("stopped")
