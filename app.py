@@ -1,12 +1,14 @@
 """The traces API and its scheduled jobs. Routes live in chalicelib/api/, one blueprint each."""
 from chalice import Chalice, Cron, Rate
 
-from chalicelib.api import accounts, authority, openapi, reference, session
+from chalicelib.api import (accounts, authorisations, authority, openapi, organisations, reference,
+                            session)
 from chalicelib.api.http import now
 
 app = Chalice(app_name="traces")
 
-for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp):
+for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp, organisations.bp,
+                  authorisations.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
 
 

@@ -17,6 +17,7 @@ def response(error: errors.DomainError, language: str) -> Response:
     if isinstance(error, errors.Invalid):
         body["fields"] = {field: i18n.translate(message, language)
                           for field, message in error.fields.items()}
+    body.update(getattr(error, "extra", None) or {})
     return Response(body={"error": body}, status_code=status,
                     headers={"Content-Language": language, "Cache-Control": "no-store"})
 

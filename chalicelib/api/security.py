@@ -22,6 +22,13 @@ def _cookie(request) -> str | None:
     return morsel.value if morsel else None
 
 
+def account_id(request) -> str | None:
+    """The account id the session cookie claims (unverified: only to avoid reading one account
+    twice in the same call; `current` checks the session)."""
+    value = _cookie(request) or ""
+    return value.split(".", 1)[0] if "." in value else None
+
+
 def current(request, *other_ids: str, allow_password_change: bool = False) -> sessions.Current:
     """The logged-in person (and the accounts `other_ids`, read in the same call). A request that
     changes state must carry the session's CSRF token in X-CSRF-Token."""

@@ -67,3 +67,15 @@ def organisations() -> list[dict]:
                       "country": c["country"], "certifies_in": set(c.get("certifies_in") or []) or None,
                       "activities": None, "sections": {"organic"}})
     return found
+
+
+@lru_cache(maxsize=1)
+def organisation_rules():
+    """The reference data the organisation rules need (domain.organisations.Reference)."""
+    from ..domain.organisations import Reference
+
+    return Reference(
+        countries=country_codes(),
+        sections=frozenset(s["id"] for s in items("sections")),
+        activities={a["id"]: a["section"] for a in items("activities")},
+        control_bodies={c["code"]: frozenset(c.get("certifies_in") or []) for c in items("control_bodies")})

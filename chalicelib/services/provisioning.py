@@ -14,6 +14,7 @@ from ..store import authorisations as auth
 from ..store import organisations as orgs
 from ..store.accounts import ACTIVE, Account, EmailClaim, search_text
 from . import credentials
+from .organisations import index_fields
 
 
 def load_reference_organisations(now: datetime) -> int:
@@ -26,9 +27,10 @@ def load_reference_organisations(now: datetime) -> int:
             if organisation_id in existing:
                 continue
             values = {k: v for k, v in fields.items() if v is not None and k != "id"}
-            batch.save(orgs.Organisation(organisation_id, status=orgs.VALID, created_at=now,
-                                         kind_name=orgs.sort_key(fields["kind"], fields["name"], organisation_id),
-                                         **values))
+            organisation = orgs.Organisation(organisation_id, status=orgs.VALID, created_at=now,
+                                             **values)
+            index_fields(organisation)
+            batch.save(organisation)
     return len(set(wanted) - existing)
 
 
@@ -56,6 +58,7 @@ def create_person(email: str, password: str, organisation_id: str, now: datetime
         city=organisation.city or "", country=organisation.country,
         authority_id=organisation.id if organisation.kind == orgs.AUTHORITY else "EU-COMMISSION",
         role_kind=organisation.kind, valid_roles={organisation.id: organisation.kind},
+        administers={organisation.id} if administrator else None,
         status_created=f"{rules.VALID}#{now.isoformat()}", activity=ACTIVE,
         active_since=now.isoformat())
     account.search_text = search_text(account)

@@ -17,6 +17,7 @@ from ..store.authorisations import REQUESTED, Authorisation
 from ..store.tokens import CONFIRMATION, Token
 from . import credentials
 from .mail_allowance import allowance, by_address
+from .organisations import index_fields
 
 
 def register(data: dict, now: datetime) -> None:
@@ -77,11 +78,12 @@ def _organisation(form, now: datetime):
         return organisation, False
     new = form.new_organisation
     organisation_id = uuid.uuid4().hex
-    return orgs.Organisation(
+    organisation = orgs.Organisation(
         organisation_id, kind=orgs.OPERATOR, status=orgs.REQUESTED, name=new.name,
         country=new.country, city=new.city, postal_code=new.postal_code, address=new.address,
-        created_at=now, created_by=None,
-        kind_name=orgs.sort_key(orgs.OPERATOR, new.name, organisation_id)), True
+        created_at=now, created_by=None)
+    index_fields(organisation)
+    return organisation, True
 
 
 def _confirmation(token: str, account_id: str, now: datetime) -> Token:

@@ -134,6 +134,7 @@ def _activate(account: Account, current: Current, now: datetime, administrator: 
         Account.activity.set(ACTIVE), Account.active_since.set(now.isoformat()),
         Account.queue.remove(), Account.authority_since.remove(),
         Account.valid_roles[org_id].set(account.role_kind),
+        *([Account.administers.add({org_id})] if administrator else []),
     ], extra=grant)
     mailer.send(account.email, "account_activated", account.language, account.notification_format,
                 name=account.first_name, email=account.email)

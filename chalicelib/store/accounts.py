@@ -1,7 +1,7 @@
 """Table `accounts` (person accounts) and `emails` (one item per e-mail ever registered, so the
 database itself refuses a second account for an address)."""
 from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute,
-                                 UnicodeAttribute, UTCDateTimeAttribute)
+                                 UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
@@ -95,6 +95,12 @@ class Account(Model):
     # organisation id -> role kind. Access decisions read these with the session, in one call.
     role_kind = UnicodeAttribute(null=True)
     valid_roles = MapAttribute(default=dict)
+    # Organisations where this person is a (valid) administrator, in step the same way.
+    administers = UnicodeSetAttribute(null=True)
+    # Organisation id -> authorisation id of every role asked for and not rejected or withdrawn
+    # (requested, valid or suspended): a second request for the same organisation is refused by
+    # the condition on this map, in the request's transaction.
+    role_requests = MapAttribute(default=dict)
     # Index keys (see the indexes above).
     status_created = UnicodeAttribute()
     queue = UnicodeAttribute(null=True)
@@ -124,6 +130,16 @@ class Account(Model):
         """Valid roles: organisation id -> role kind."""
         roles = self.valid_roles
         return dict(roles.as_dict() if isinstance(roles, MapAttribute) else roles or {})
+
+    @property
+    def administered(self) -> set[str]:
+        return set(self.administers or ())
+
+    @property
+    def requested_roles(self) -> dict[str, str]:
+        """Organisation id -> authorisation id of the roles asked for and still open."""
+        found = self.role_requests
+        return dict(found.as_dict() if isinstance(found, MapAttribute) else found or {})
 
 
 class EmailClaim(Model):

@@ -26,6 +26,18 @@ class ByOrganisation(GlobalSecondaryIndex):
     status_created = UnicodeAttribute(range_key=True)
 
 
+class ByValidator(GlobalSecondaryIndex):
+    """Requests waiting for a validator: `validator_id` is the deciding authority or control body
+    (or `admins:<organisation id>` when the organisation's administrators decide)."""
+
+    class Meta:
+        index_name = "by_validator"
+        projection = AllProjection()
+
+    validator_id = UnicodeAttribute(hash_key=True)
+    status_created = UnicodeAttribute(range_key=True)
+
+
 class Authorisation(Model):
     Meta = meta("authorisations")
 
@@ -42,9 +54,20 @@ class Authorisation(Model):
     decided_at = UTCDateTimeAttribute(null=True)
     decided_by = UnicodeAttribute(null=True)
     status_created = UnicodeAttribute()
+    # Where the request was routed, and the competent validator of the organisation when it was
+    # made (authority, control body or EU-COMMISSION): its people may decide.
+    validator_id = UnicodeAttribute(null=True)
+    competent_id = UnicodeAttribute(null=True)
+    # Copied at request time so that lists need no joins.
+    organisation_name = UnicodeAttribute(null=True)
+    organisation_kind = UnicodeAttribute(null=True)
+    requester_name = UnicodeAttribute(null=True)
+    requester_email = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
 
     by_account = ByAccount()
     by_organisation = ByOrganisation()
+    by_validator = ByValidator()
 
 
 def holders(organisation_id: str, status: str = VALID) -> list[Authorisation]:
@@ -55,3 +78,21 @@ def holders(organisation_id: str, status: str = VALID) -> list[Authorisation]:
 
 def of_account(account_id: str) -> list[Authorisation]:
     return list(Authorisation.by_account.query(account_id))
+
+
+def get(authorisation_id: str) -> Authorisation | None:
+    try:
+        return Authorisation.get(authorisation_id)
+    except Authorisation.DoesNotExist:
+        return None
+
+
+def waiting_in(organisation_id: str) -> list[Authorisation]:
+    """Requests of one organisation (for its administrators)."""
+    return holders(organisation_id, REQUESTED)
+
+
+def waiting_for(validator_id: str) -> list[Authorisation]:
+    """Requests routed to one authority or control body."""
+    return list(Authorisation.by_validator.query(
+        validator_id, Authorisation.status_created.startswith(f"{REQUESTED}#")))

@@ -23,6 +23,17 @@ class ByCountry(GlobalSecondaryIndex):
     kind_name = UnicodeAttribute(range_key=True)
 
 
+class ByPlace(GlobalSecondaryIndex):
+    """The duplicate check: the organisations of one city (`<country>#<folded city>`)."""
+
+    class Meta:
+        index_name = "by_place"
+        projection = AllProjection()
+
+    place = UnicodeAttribute(hash_key=True)
+    kind_name = UnicodeAttribute(range_key=True)
+
+
 class Organisation(Model):
     Meta = meta("organisations")
 
@@ -49,12 +60,72 @@ class Organisation(Model):
     created_at = UTCDateTimeAttribute(null=True)
     created_by = UnicodeAttribute(null=True)
     kind_name = UnicodeAttribute()                   # "<kind>#<lower-cased name>#<id>"
+    coordinates = MapAttribute(null=True)            # {"latitude", "longitude"} as strings
+    valid_from = UnicodeAttribute(null=True)         # ISO dates
+    valid_to = UnicodeAttribute(null=True)
+    jurisdiction_regions = UnicodeSetAttribute(null=True)
+    # Folded name, identifiers and codes: the directory's free-text search filters on it.
+    search_text = UnicodeAttribute(null=True)
+    place = UnicodeAttribute(null=True)              # "<country>#<folded city>" (by_place)
+    version = NumberAttribute(default=0)             # optimistic concurrency of edits
+    updated_at = UTCDateTimeAttribute(null=True)
 
     by_country = ByCountry()
+    by_place = ByPlace()
+
+    @property
+    def administrators(self) -> int:
+        return int(self.administrator_count or 0)
+
+
+class IdentifierClaim(Model):
+    """One item per identifier held by an organisation (`<type>#<value>`), written conditionally
+    in the transaction that gives the identifier, so two operators never share an EORI."""
+
+    Meta = meta("organisation_identifiers")
+
+    key = UnicodeAttribute(hash_key=True)
+    organisation_id = UnicodeAttribute()
 
 
 def sort_key(kind: str, name: str, organisation_id: str) -> str:
     return f"{kind}#{name.casefold()}#{organisation_id}"
+
+
+def _plain(identifiers) -> list[dict]:
+    return [i.as_dict() if isinstance(i, MapAttribute) else dict(i) for i in identifiers or []]
+
+
+def identifiers_of(organisation: Organisation) -> list[dict]:
+    return _plain(organisation.identifiers)
+
+
+def search(country: str, kind: str | None, section: str | None, activity: str | None,
+           words: list[str], start: dict | None, page_size: int):
+    """One page of the directory: ONE Query on by_country (key: country, kind prefix), narrowed by
+    filters. Returns (organisations, the key to continue from or None). A page may hold fewer
+    than `page_size` matches; the key says whether there is more."""
+    condition = None
+    clauses = ([Organisation.sections.contains(section)] if section else []) + \
+        ([Organisation.activities.contains(activity)] if activity else []) + \
+        [Organisation.search_text.contains(word) for word in words]
+    for clause in clauses:
+        condition = clause if condition is None else condition & clause
+    key = Organisation.kind_name.startswith(f"{kind}#") if kind else None
+    results = Organisation.by_country.query(country, range_key_condition=key,
+                                            filter_condition=condition, page_size=page_size,
+                                            last_evaluated_key=start)
+    try:
+        page = next(results.page_iter)
+    except StopIteration:
+        return [], None
+    found = [Organisation.from_raw_data(item) for item in page.get("Items", [])]
+    return found, results.page_iter.last_evaluated_key
+
+
+def in_place(place: str, kind: str) -> list[Organisation]:
+    """The organisations of a kind in one city (one Query)."""
+    return list(Organisation.by_place.query(place, Organisation.kind_name.startswith(f"{kind}#")))
 
 
 def get(organisation_id: str) -> Organisation | None:

@@ -2,11 +2,12 @@
 from .accounts import Account, EmailClaim
 from .audit import AuditRecord
 from .authorisations import Authorisation
-from .organisations import Organisation
+from .organisations import IdentifierClaim, Organisation
 from .sessions import Session
 from .tokens import Token
 
-MODELS = (Account, EmailClaim, Session, Token, Organisation, Authorisation, AuditRecord)
+MODELS = (Account, EmailClaim, Session, Token, Organisation, IdentifierClaim, Authorisation,
+          AuditRecord)
 
 
 def create_all() -> list[str]:
