@@ -428,7 +428,8 @@
     var body = $("#roles-table tbody");
     (p.authorisations || []).forEach(function (a) {
       var row = doc.createElement("tr");
-      cell(row, a.organisation_id);
+      var known = p.organisation && p.organisation.id === a.organisation_id && p.organisation.name;
+      cell(row, a.organisation_name || known || a.organisation_id);
       cell(row, (T["role_" + a.role_kind] || a.role_kind) + (a.administrator ? " (" + T.administrator + ")" : ""));
       cell(row, T["status_" + a.status] || a.status);
       body.appendChild(row);
