@@ -238,3 +238,22 @@ def test_public_pages_are_accessible(stack, new_page, check, lang):
         page.goto(f"{stack.url}/{lang}/{name}.html")
         expect(page.locator("html")).to_have_attribute("lang", lang)
         check(page, f"{name}-{lang}")
+
+
+def test_login_works_with_the_keyboard_alone(stack, new_page, check):
+    page = new_page("en-GB")
+    page.goto(f"{stack.url}/en/login.html")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator("#f-email")).to_be_focused()
+    page.keyboard.type("nobody@ferme-dupont.fr")
+    page.keyboard.press("Tab")
+    expect(page.locator("#f-password")).to_be_focused()
+    page.keyboard.type("Not-The-Password-1!")
+    page.keyboard.press("Enter")
+    summary = page.locator("#login-form .error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # no field to blame: the summary takes the focus
+    check(page, "login-en-keyboard")
