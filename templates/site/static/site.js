@@ -304,8 +304,7 @@
         reveal(doc.getElementById("register-done"));
         return result;
       }
-      var fields = (result.data.error.fields) || {};
-      if (!fields.captcha_answer) await newCaptcha();
+      await newCaptcha();  // a code serves once: every answer from the API spends it
       return result;
     });
   };
