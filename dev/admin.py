@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 
 DEMO_PEOPLE = [
     # (e-mail, password, organisation code, first name, last name, language)
-    ("ddpp69@traces.localhost", "Rhone-Valley-2026!", "FR-DDPP-69", "Claire", "Martin", "fr"),
-    ("inao@traces.localhost", "Terroir-Bio-2026!", "FR-INAO", "Paul", "Durand", "fr"),
-    ("admin@traces.localhost", "Brussels-Euro-2026!", "EU-COMMISSION", "Ana", "Silva", "en"),
-    ("ecocert@traces.localhost", "Organic-Cert-2026!", "FR-BIO-01", "Marc", "Petit", "fr"),
+    ("ddpp69@demo.example.org", "Rhone-Valley-2026!", "FR-DDPP-69", "Claire", "Martin", "fr"),
+    ("inao@demo.example.org", "Terroir-Bio-2026!", "FR-INAO", "Paul", "Durand", "fr"),
+    ("admin@demo.example.org", "Brussels-Euro-2026!", "EU-COMMISSION", "Ana", "Silva", "en"),
+    ("ecocert@demo.example.org", "Organic-Cert-2026!", "FR-BIO-01", "Marc", "Petit", "fr"),
 ]
 
 
