@@ -37,7 +37,10 @@ def load_reference_organisations(now: datetime) -> int:
 def create_person(email: str, password: str, organisation_id: str, now: datetime,
                   first_name: str = "", last_name: str = "", language: str = "fr") -> Account:
     """A valid person with a valid role in the organisation (administrator if it has none)."""
-    email = normalise.email(email)
+    try:
+        email = normalise.email(email)
+    except normalise.FieldError as error:
+        raise Invalid({"email": str(error)}) from None
     problems = passwords.violations(password, email)
     if problems:
         raise Invalid({"password": problems[0]})
