@@ -66,6 +66,24 @@ def calls_per_operation() -> bool:
             "current_password": PASSWORD, "new_password": "Another-Lyon-2027!",
             "new_password_confirmation": "Another-Lyon-2027!", "secret_answer": "mont blanc"}).status_code)
         measure("logout", lambda: person.delete("/api/session").status_code)
+        person.log_in(email, "Another-Lyon-2027!")
+        measure("organisation search", lambda: person.get(
+            "/api/organisations?country=FR&kind=control_body&q=ecocert").status_code)
+        operator = {"name": "Bench Import", "country": "FR", "city": "Toulouse",
+                    "postal_code": "31300", "address": "1 rue du Banc",
+                    "contacts": {"phone": "+33 5 61 00 00 00"},
+                    "identifiers": [{"type": "eori", "value": "FR555"}],
+                    "activities": ["organic_importer"], "control_body_id": "FR-BIO-01"}
+        created = person.post("/api/organisations", operator).json_body
+        measure("authorisation request", lambda: person.post(
+            "/api/authorisations", {"organisation_id": created["id"]}).status_code)
+        admin.main(["create-user", "agent@inao.gouv.fr", "--password", "Montreuil-Bio-2026!",
+                    "--organisation", "FR-INAO"])
+        inao = Api(client)
+        inao.log_in("agent@inao.gouv.fr", "Montreuil-Bio-2026!")
+        request_id = inao.get("/api/authorisations/pending").json_body[0]["id"]
+        measure("authorisation validate", lambda: inao.post(
+            f"/api/authorisations/{request_id}/validate").status_code)
         person.post("/api/accounts", registration("pending@bio-lyon.fr"))
         person.post("/api/accounts/confirm", {"token": box.token("pending@bio-lyon.fr")})
         measure("job authority_digest", lambda: admin.main(["job", "authority_digest"]), budget=None)
