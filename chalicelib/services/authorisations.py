@@ -163,7 +163,8 @@ def pending(current: Current) -> list[dict]:
     for organisation_id, kind in sorted(account.roles.items()):
         if kind in (org_rules.AUTHORITY, org_rules.CONTROL_BODY):
             found.update({a.id: a for a in store.waiting_for(organisation_id)})
-    mine_excluded = [a for a in found.values() if a.account_id != account.id]
+    # Requests made at registration have no validator: the account's validation decides them.
+    mine_excluded = [a for a in found.values() if a.account_id != account.id and a.validator_id]
     return [view(a) for a in sorted(mine_excluded, key=lambda a: a.created_at)]
 
 

@@ -14,7 +14,7 @@ from ..store import authorisations as auth
 from ..store import organisations as orgs
 from ..store.accounts import ACTIVE, Account, EmailClaim, search_text
 from . import credentials
-from .organisations import index_fields
+from .organisations import competent_of, index_fields
 
 
 def load_reference_organisations(now: datetime) -> int:
@@ -74,7 +74,8 @@ def create_person(email: str, password: str, organisation_id: str, now: datetime
                                        role_kind=organisation.kind, status=auth.VALID,
                                        administrator=administrator, created_at=now.isoformat(),
                                        decided_at=now, decided_by="system",
-                                       status_created=f"{auth.VALID}#{now.isoformat()}"))
+                                       status_created=f"{auth.VALID}#{now.isoformat()}",
+                                       competent_id=competent_of(organisation)))
             tx.update(organisation, actions=[Org.administrator_count.add(1 if administrator else 0)],
                       condition=Org.administrator_count == organisation.administrator_count)
             tx.save(audit.record(f"account#{account_id}", "system", "create", now, after=rules.VALID))

@@ -17,7 +17,7 @@ from ..store.authorisations import REQUESTED, Authorisation
 from ..store.tokens import CONFIRMATION, Token
 from . import credentials
 from .mail_allowance import allowance, by_address
-from .organisations import index_fields
+from .organisations import competent_of, index_fields
 
 
 def register(data: dict, now: datetime) -> None:
@@ -49,7 +49,8 @@ def register(data: dict, now: datetime) -> None:
     request = Authorisation(authorisation_id, account_id=account_id, organisation_id=organisation.id,
                             role_kind=organisation.kind, status=REQUESTED, email=form.email,
                             phone=form.phone or None, created_at=now.isoformat(),
-                            status_created=f"{REQUESTED}#{now.isoformat()}")
+                            status_created=f"{REQUESTED}#{now.isoformat()}",
+                            competent_id=competent_of(organisation))
     token = credentials.new_token()
     try:
         with base.transaction() as tx:

@@ -179,3 +179,18 @@ def test_me_still_lists_the_roles_with_counts(marie, paul):
     marie.post("/api/authorisations", {"organisation_id": paul_org})
     me = marie.get("/api/me").json_body
     assert me["authorisation_counts"] == {"valid": 1, "requested": 1}
+
+
+def test_the_competent_authority_suspends_a_role_given_at_registration(marie, authority, mailbox):
+    role = marie.get("/api/authorisations").json_body["items"][0]
+    response = authority.post(f"/api/authorisations/{role['id']}/suspend", {"reason": "Contrôle"})
+    assert response.status_code == 200, response.json_body
+    assert "suspendu" in mailbox.last("marie.dupont@bio-lyon.fr")["Subject"]
+
+
+def test_administrators_do_not_see_requests_made_at_registration(paul, api, mailbox, authority):
+    from tests.conftest import register_and_confirm
+
+    paul_org = paul.get("/api/me").json_body["organisation"]["id"]
+    register_and_confirm(api, mailbox, "lea@bio-lyon.fr", organisation={"id": paul_org})
+    assert paul.get("/api/authorisations/pending").json_body == []
