@@ -35,6 +35,11 @@ PAGES = (
     ("logout.html", "logout.html", "logout", {}),
     ("backoffice/index.html", "backoffice/index.html", "backoffice", {"requires_login": True}),
     ("backoffice/account.html", "backoffice/account.html", "backoffice-account", {"requires_login": True}),
+    ("roles/request.html", "roles/request.html", "role-request", {"requires_login": True}),
+    ("roles/new-operator.html", "roles/new-operator.html", "operator-new", {"requires_login": True}),
+    ("roles/mine.html", "roles/mine.html", "roles-mine", {"requires_login": True}),
+    ("roles/pending.html", "roles/pending.html", "roles-pending", {"requires_login": True}),
+    ("roles/organisation.html", "roles/organisation.html", "organisation", {"requires_login": True}),
 )
 
 PAGE_BUDGET = 60 * 1024  # HTML + CSS + JS of one page
@@ -79,11 +84,22 @@ def environment(translations: gettext.GNUTranslations) -> Environment:
     return env
 
 
+def compact(source: str) -> str:
+    """The lines of a stylesheet or script without their indentation, blank lines and one-line
+    comments (nothing else changes: both files use no multi-line strings)."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not (
+        (line.startswith("/*") and line.endswith("*/")) or line.startswith("//"))) + "\n"
+
+
 def build(output: Path = ROOT / "site") -> list[Path]:
     """Renders every page in every language into `output` (wiped first); returns the pages."""
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(TEMPLATES / "static", output / "static")
+    for name in ("site.css", "site.js"):  # served without indentation, blank and comment lines
+        asset = output / "static" / name
+        asset.write_text(compact(asset.read_text("utf-8")), "utf-8")
     assets = sum((output / "static" / name).stat().st_size for name in ("site.css", "site.js"))
     written = []
     for language, _name in LANGUAGES:
@@ -91,7 +107,8 @@ def build(output: Path = ROOT / "site") -> list[Path]:
         for template, path, page_id, extra in PAGES:
             context = {"lang": language, "languages": LANGUAGES, "page": path, "page_id": page_id,
                        "forced": False, "requires_login": False, **extra}
-            html = env.get_template(template).render(**context)
+            html = "\n".join(line.strip() for line in env.get_template(template).render(**context)
+                             .splitlines() if line.strip()) + "\n"  # no <pre> in the templates
             target = output / language / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, "utf-8")

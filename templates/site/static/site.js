@@ -7,6 +7,8 @@
   var doc = document;
   var lang = doc.documentElement.lang || "fr";
   var T = JSON.parse(doc.getElementById("texts").textContent);
+  var PT = doc.getElementById("page-texts");
+  if (PT) Object.assign(T, JSON.parse(PT.textContent));
   var store = window.sessionStorage;
 
   function $(selector, root) { return (root || doc).querySelector(selector); }
@@ -105,7 +107,7 @@
   }
 
   function labelOf(el) {
-    var legend = el.type === "radio" && el.closest("fieldset") && $("legend", el.closest("fieldset"));
+    var legend = /radio|checkbox/.test(el.type) && el.closest("fieldset") && $("legend", el.closest("fieldset"));
     if (legend) return legend.textContent.trim();
     var label = el.id && $("label[for='" + el.id + "']");
     return label ? label.childNodes[0].textContent.trim() : el.name;
@@ -146,7 +148,7 @@
         prefix.textContent = T.error_prefix + " ";
         p.appendChild(prefix);
         p.appendChild(doc.createTextNode(fields[name]));
-        if (input.type === "radio") (input.closest(".field") || input.parentNode).appendChild(p);
+        if (/radio|checkbox/.test(input.type)) (input.closest(".field") || input.parentNode).appendChild(p);
         else input.parentNode.insertBefore(p, input);
         input.setAttribute("aria-invalid", "true");
         var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
@@ -583,6 +585,354 @@
     onSubmit(form, async function (data) {
       var r = await api("PATCH", path, data, { guard: true });
       if (r.ok) { await load(); announce(T.saved); }
+      return r;
+    });
+  };
+
+  /* ---------- roles and organisations (SPEC 2) ---------- */
+  function fmt(s, o) { return s.replace(/%\((\w+)\)s/g, function (_, k) { return o[k]; }); }
+  function ticked(root, name) { return $all("input[name='" + name + "']:checked", root).map(function (c) { return c.value; }); }
+  function orgLink(id, name) {
+    var a = doc.createElement("a");
+    a.href = url("roles/organisation.html") + "?" + new URLSearchParams({ id: id });
+    a.textContent = name || id;
+    return a;
+  }
+  function countries(select, keep) {
+    return api("GET", "/reference/countries").then(function (r) {
+      if (r.ok) options(select, r.data.map(function (c) { return { value: c.code, text: c.name + " (" + c.code + ")" }; }), keep || "FR");
+    });
+  }
+  function place(o) { return [o.address, [o.postal_code, o.city].filter(Boolean).join(" "), o.country].filter(Boolean).join(", "); }
+  function codesText(list) { return (list || []).map(function (c) { return (T["id_" + c.type] || c.type) + " " + c.value; }).join(", "); }
+  function activitiesText(o) { return (o.activities || []).map(function (a) { return T["activity_" + a] || a; }).join(", "); }
+  function nodeCell(row, node) { var td = doc.createElement("td"); if (node) td.appendChild(node); row.appendChild(td); return td; }
+  function button(label, aria, handler, cls) {
+    var b = doc.createElement("button");
+    b.type = "button"; b.textContent = label; if (cls) b.className = cls;
+    if (aria) b.setAttribute("aria-label", aria);
+    b.addEventListener("click", handler);
+    return b;
+  }
+  function kindLabel(k) { return T["role_" + k] || k; }
+  function statusOf(s) { return T["status_" + s] || s; }
+
+  /* The operator form: its fields as the API takes them, and where the API's error names point. */
+  function orgData(form, withRequest) {
+    var v = values(form), d = {}, map = { identifiers: "eori", contacts: "contacts.phone" }, ids = [];
+    ["name", "address", "postal_code", "city", "region", "country", "control_body_id"].forEach(function (k) { if (v[k]) d[k] = v[k].trim(); });
+    d.contacts = {};
+    Object.keys(v.contacts || {}).forEach(function (k) { if (v.contacts[k]) d.contacts[k] = v.contacts[k]; });
+    [["eori", "eori", v.eori], [v.other_type, "other_value", v.other_value]].forEach(function (i) {
+      if (!i[2]) return;
+      map["identifiers." + ids.length + ".value"] = map["identifiers." + ids.length + ".type"] = i[1];
+      ids.push({ type: i[0], value: i[2].trim() });
+    });
+    d.identifiers = ids;
+    d.sections = ticked(form, "sections");
+    d.activities = ticked(form, "activities");
+    if (withRequest && v.with_request) d.request = v.request || {};
+    return { data: d, map: map };
+  }
+  function remap(r, map) {
+    var f = r.data && r.data.error && r.data.error.fields;
+    if (f) Object.keys(f).forEach(function (k) { if (map[k] && !f[map[k]]) { f[map[k]] = f[k]; delete f[k]; } });
+    return r;
+  }
+  function controlBodies(form) {
+    var country = form.elements.namedItem("country"), list = doc.getElementById("control-bodies");
+    function load() {
+      api("GET", "/organisations?" + new URLSearchParams({ kind: "control_body", country: country.value })).then(function (r) {
+        list.innerHTML = "";
+        (r.ok ? r.data.items : []).forEach(function (c) {
+          var o = doc.createElement("option");
+          o.value = c.id;
+          o.textContent = c.name;
+          list.appendChild(o);
+        });
+      });
+    }
+    country.addEventListener("change", load);
+    load();
+  }
+
+  pages["role-request"] = async function () {
+    var me = await api("GET", "/me", undefined, { guard: true });
+    if (!me.ok) { announce(me.data.error.message, true); return; }
+    rememberMe(me.data);
+    var auths = me.data.authorisations || [];
+    doc.getElementById("no-role").hidden = auths.some(function (a) { return a.status === "valid"; });
+    var held = me.data.role_kind && auths.some(function (a) { return a.status === "valid" || a.status === "requested"; }) && me.data.role_kind;
+    if (held) {
+      $all(".kind").forEach(function (k) { k.hidden = k.getAttribute("data-kind") !== held; });
+      doc.getElementById("kind-" + held).checked = true;
+      doc.getElementById("kind-only").textContent = T.only_kind;
+      show(doc.getElementById("kind-only"));
+    }
+    var form = doc.getElementById("search-form"), dialog = doc.getElementById("request-dialog");
+    var requestForm = doc.getElementById("request-form"), body = $("#results-table tbody");
+    var cursors = [null], at = 0, found = {};
+    function kind() { return ($("input[name=kind]:checked") || {}).value || "operator"; }
+    function kindChanged() { doc.getElementById("create-operator").hidden = kind() !== "operator"; }
+    $all("input[name=kind]").forEach(function (r) { r.addEventListener("change", function () { kindChanged(); if (!doc.getElementById("results").hidden) search(0, false); }); });
+    kindChanged();
+    var initial = new URLSearchParams(location.search);
+    await countries(form.elements.namedItem("country"), initial.get("country"));
+    if (initial.get("q")) form.elements.namedItem("q").value = initial.get("q");
+
+    async function search(page, focus) {
+      var query = new URLSearchParams({ kind: kind() });
+      var v = values(form);
+      ["country", "section", "activity", "q"].forEach(function (k) { if (v[k]) query.set(k, v[k]); });
+      if (cursors[page]) query.set("cursor", cursors[page]);
+      var r = await api("GET", "/organisations?" + query, undefined, { guard: true });
+      if (!r.ok) return r;
+      at = page;
+      cursors[page + 1] = r.data.cursor;
+      body.innerHTML = "";
+      r.data.items.forEach(function (o) {
+        found[o.id] = o;
+        var row = doc.createElement("tr"), td = doc.createElement("td"), box = doc.createElement("input");
+        box.type = "checkbox"; box.name = "organisation"; box.value = o.id;
+        box.setAttribute("aria-label", fmt(T.select_org, { name: o.name }));
+        td.appendChild(box); row.appendChild(td);
+        nodeCell(row, orgLink(o.id, o.name));
+        cell(row, place(o));
+        cell(row, [activitiesText(o), codesText(o.codes)].filter(Boolean).join(" · "));
+        body.appendChild(row);
+      });
+      doc.getElementById("results-table").hidden = !r.data.items.length;
+      doc.getElementById("results-summary").textContent = r.data.items.length ? fmt(T.found, { count: r.data.items.length }) : T.none_found;
+      doc.getElementById("page-previous").hidden = !at;
+      doc.getElementById("page-next").hidden = !r.data.cursor;
+      show(doc.getElementById("results"));
+      if (focus) doc.getElementById("results-title").focus();
+      return r;
+    }
+    onSubmit(form, function () { cursors = [null]; return search(0, true); });
+    doc.getElementById("page-next").addEventListener("click", function () { search(at + 1, true); });
+    doc.getElementById("page-previous").addEventListener("click", function () { search(at - 1, true); });
+    if (initial.get("q")) search(0, false);
+
+    function chosen() { return ticked(body, "organisation").map(function (id) { return found[id]; }); }
+    doc.getElementById("request-open").addEventListener("click", function () {
+      var list = chosen();
+      if (!list.length) { announce(T.choose_first, true); focusOn(doc.getElementById("page-status")); return; }
+      $(".js-orgs", requestForm).textContent = list.map(function (o) { return o.name; }).join(", ");
+      clearErrors(requestForm);
+      dialog.showModal();
+    });
+    $("[data-close]", dialog).addEventListener("click", function () { dialog.close(); });
+    onSubmit(requestForm, async function (data) {
+      var outcome = doc.getElementById("request-outcome"), list = chosen(), lines = [];
+      for (var i = 0; i < list.length; i++) {
+        var r = await api("POST", "/authorisations", Object.assign({ organisation_id: list[i].id }, data), { guard: true });
+        if (!r.ok && r.status === 400) return r;
+        lines.push([r.ok, r.ok ? fmt(T.sent, { name: list[i].name }) : fmt(T.not_sent, { name: list[i].name, message: r.data.error.message })]);
+      }
+      dialog.close();
+      requestForm.reset();
+      outcome.innerHTML = "";
+      lines.forEach(function (l) { var li = doc.createElement("li"); li.textContent = l[1]; if (!l[0]) li.className = "field-error"; outcome.appendChild(li); });
+      show(outcome);
+      show(doc.getElementById("request-next"));
+      announce(lines.map(function (l) { return l[1]; }).join(" "), lines.some(function (l) { return !l[0]; }));
+      focusOn(doc.getElementById("page-status"));
+      $all("input[name=organisation]:checked", body).forEach(function (c) { c.checked = false; });
+    });
+  };
+
+  pages["operator-new"] = async function () {
+    var form = doc.getElementById("operator-form"), dup = doc.getElementById("duplicates"), confirm = false;
+    await countries(form.elements.namedItem("country"));
+    controlBodies(form);
+    var withRequest = form.elements.namedItem("with_request");
+    function requestFields() { $all("[name^='request.']", form).forEach(function (el) { el.closest(".field").hidden = !withRequest.checked; }); }
+    withRequest.addEventListener("change", requestFields);
+    function done(message, id) {
+      hide(form);
+      var panel = doc.getElementById("operator-done");
+      $(".js-message", panel).textContent = message;
+      $(".js-link", panel).href = url("roles/organisation.html") + "?" + new URLSearchParams({ id: id });
+      reveal(panel);
+    }
+    doc.getElementById("confirm-duplicate").addEventListener("click", function () {
+      confirm = true;
+      form.requestSubmit();
+    });
+    onSubmit(form, async function () {
+      var o = orgData(form, true);
+      if (confirm) o.data.confirm_duplicate = true;
+      confirm = false;
+      var r = await api("POST", "/organisations", o.data, { guard: true });
+      if (r.ok) { done(r.data.authorisation ? T.created : T.created_only, r.data.id); return r; }
+      var e = r.data.error;
+      if (e.code === "possible_duplicate") {
+        var list = $(".js-list", dup);
+        list.innerHTML = "";
+        (e.candidates || []).forEach(function (c) {
+          var li = doc.createElement("li");
+          li.appendChild(orgLink(c.id, c.name));
+          li.appendChild(doc.createTextNode(" – " + place(c) + " "));
+          li.appendChild(button(fmt(T.request_in, { name: c.name }), null, async function () {
+            var q = await api("POST", "/authorisations", Object.assign({ organisation_id: c.id }, o.data.request || {}), { guard: true });
+            if (q.ok) done(fmt(T.requested_for, { name: c.name }), c.id); else showErrors(form, remap(q, { message: "request.message", email: "request.email", phone: "request.phone" }));
+          }, "secondary"));
+          list.appendChild(li);
+        });
+        reveal(dup);
+        return null;
+      }
+      if (e.code === "duplicate_identifier") { e.fields = {}; e.fields[o.data.identifiers.length ? o.map["identifiers.0.value"] : "name"] = e.message; }
+      return remap(r, o.map);
+    });
+  };
+
+  pages["roles-mine"] = async function () {
+    var table = doc.getElementById("roles-table"), body = $("tbody", table);
+    async function load() {
+      var r = await api("GET", "/authorisations", undefined, { guard: true });
+      hide(doc.getElementById("roles-loading"));
+      if (!r.ok) { announce(r.data.error.message, true); return; }
+      var counts = doc.getElementById("role-counts");
+      counts.innerHTML = "";
+      Object.keys(r.data.counts).forEach(function (s) {
+        var li = doc.createElement("li");
+        li.textContent = statusOf(s) + ": " + r.data.counts[s];
+        li.setAttribute("data-status", s);
+        counts.appendChild(li);
+      });
+      body.innerHTML = "";
+      r.data.items.forEach(function (a) {
+        var row = doc.createElement("tr");
+        nodeCell(row, orgLink(a.organisation_id, a.organisation_name));
+        cell(row, kindLabel(a.role_kind) + (a.administrator ? " (" + T.administrator + ")" : ""));
+        cell(row, statusOf(a.status)).className = "status-" + a.status;
+        cell(row, date(a.created_at));
+        cell(row, a.decided_at ? date(a.decided_at) + (a.reason ? " – " + a.reason : "") : "");
+        var td = nodeCell(row);
+        if (a.status === "requested") {
+          td.appendChild(button(T.withdraw, fmt(T.withdraw_named, { name: a.organisation_name }), async function (e) {
+            e.currentTarget.disabled = true;
+            var w = await api("POST", "/authorisations/" + a.id + "/withdraw", {}, { guard: true });
+            await load();
+            announce(w.ok ? T.withdrawn : w.data.error.message, !w.ok);
+            focusOn(doc.getElementById("page-status"));
+          }, "secondary"));
+        }
+        body.appendChild(row);
+      });
+      table.hidden = !r.data.items.length;
+      var empty = doc.getElementById("roles-empty");
+      empty.textContent = T.no_roles;
+      empty.hidden = !!r.data.items.length;
+      show(doc.getElementById("roles"));
+    }
+    await load();
+  };
+
+  pages["roles-pending"] = async function () {
+    var table = doc.getElementById("pending-table"), body = $("tbody", table), errors = doc.getElementById("action-errors");
+    var dialog = doc.getElementById("reason-dialog"), reasonForm = doc.getElementById("reason-form"), waiting = null;
+    var r = await api("GET", "/authorisations/pending", undefined, { guard: true });
+    hide(doc.getElementById("pending-loading"));
+    if (!r.ok) { announce(r.data.error.message, true); return; }
+    var items = r.data;
+    doc.getElementById("pending-summary").textContent = items.length ? fmt(T.pending_count, { count: items.length }) : T.pending_empty;
+    $("[data-close]", dialog).addEventListener("click", function () { dialog.close(); });
+    async function act(a, action, data) {
+      hide(errors);
+      var path = "/authorisations/" + a.id + "/" + (action === "admin" ? "administrator" : action);
+      var q = await api("POST", path, action === "admin" ? { administrator: !a.administrator } : data || {}, { guard: true });
+      if (!q.ok) {
+        if (data && q.status === 400) return q;
+        $(".error-message", errors).textContent = q.data.error.message;
+        dialog.close();
+        reveal(errors);
+        return null;
+      }
+      a.status = q.data.status;
+      a.administrator = q.data.administrator;
+      dialog.close();
+      render();
+      announce(T["done_" + action]);
+      focusOn(doc.getElementById("page-status"));
+      return q;
+    }
+    onSubmit(reasonForm, function (data) { return act(waiting[0], waiting[1], { reason: data.reason }); });
+    function render() {
+      body.innerHTML = "";
+      items.forEach(function (a) {
+        var row = doc.createElement("tr"), name = a.requester_name || a.account_id;
+        cell(row, name + " – " + (a.requester_email || ""));
+        var org = nodeCell(row, orgLink(a.organisation_id, a.organisation_name));
+        org.appendChild(doc.createTextNode([" ", a.postal_code, a.city].filter(Boolean).join(" ")));
+        cell(row, kindLabel(a.role_kind) + (a.administrator ? " (" + T.administrator + ")" : ""));
+        cell(row, [date(a.created_at), a.message, a.email, a.phone].filter(Boolean).join(" · "));
+        cell(row, statusOf(a.status));
+        var td = nodeCell(row), list = { requested: ["validate", "reject"], valid: ["suspend", "admin"], suspended: ["reinstate"] }[a.status] || [];
+        list.forEach(function (action) {
+          var label = action === "admin" ? (a.administrator ? T.remove_admin : T.grant_admin) : T[action];
+          td.appendChild(button(label, fmt(T.action_for, { action: label, name: name + ", " + a.organisation_name }), function () {
+            if (action === "reject" || action === "suspend") {
+              waiting = [a, action];
+              doc.getElementById("reason-title").textContent = T["title_" + action];
+              $(".js-who", reasonForm).textContent = name + " – " + a.organisation_name;
+              clearErrors(reasonForm);
+              reasonForm.reset();
+              dialog.showModal();
+            } else act(a, action);
+          }, action === "validate" || action === "reinstate" ? "" : "secondary"));
+          td.appendChild(doc.createTextNode(" "));
+        });
+        body.appendChild(row);
+      });
+      table.hidden = !items.length;
+    }
+    render();
+  };
+
+  pages.organisation = async function () {
+    var id = param("id") || "", box = doc.getElementById("org"), form = doc.getElementById("org-form"), org = null;
+    async function load() {
+      var r = await api("GET", "/organisations/" + encodeURIComponent(id), undefined, { guard: true });
+      hide(doc.getElementById("org-loading"));
+      if (!r.ok) { var p = doc.getElementById("org-problem"); $(".js-message", p).textContent = r.data.error.message; reveal(p); return null; }
+      org = r.data;
+      text($(".js-name", box), org.name);
+      text($(".js-kind", box), kindLabel(org.kind));
+      text($(".js-status", box), org.status === "requested" ? T.status_requested_org : statusOf(org.status));
+      text($(".js-address", box), place(org));
+      text($(".js-country", box), org.country);
+      text($(".js-contacts", box), Object.keys(org.contacts || {}).map(function (k) { return org.contacts[k]; }).join(", "));
+      text($(".js-codes", box), codesText(org.codes));
+      text($(".js-sections", box), (org.sections || []).map(function (s) { return T["section_" + s] || s; }).join(", "));
+      text($(".js-activities", box), activitiesText(org));
+      ["control_body_id", "administrator_count", "validator_id"].forEach(function (k) { text($(".js-" + k, box), org[k]); });
+      $(".js-request", box).href = url("roles/request.html") + "?" + new URLSearchParams({ country: org.country, q: org.name });
+      show(box);
+      return r;
+    }
+    if (!(await load())) return;
+    if (!org.may_edit) return;
+    await countries(form.elements.namedItem("country"), org.country);
+    controlBodies(form);
+    function fillOrg() {
+      var ids = org.identifiers || [], eori = ids.filter(function (i) { return i.type === "eori"; })[0], other = ids.filter(function (i) { return i.type !== "eori"; })[0];
+      var c = org.contacts || {}, data = { eori: eori && eori.value, other_type: other ? other.type : "vat", other_value: other && other.value };
+      ["name", "address", "postal_code", "city", "region", "country", "control_body_id"].forEach(function (k) { data[k] = org[k]; });
+      ["phone", "fax", "email", "web_site"].forEach(function (k) { data["contacts." + k] = c[k]; });
+      fill(form, data);
+      $all("input[type=checkbox]", form).forEach(function (b) { b.checked = (org[b.name] || []).indexOf(b.value) >= 0; });
+    }
+    fillOrg();
+    if (org.kind !== "operator") form.elements.namedItem("control_body_id").closest(".field").hidden = true;
+    show(doc.getElementById("org-edit"));
+    onSubmit(form, async function () {
+      var o = orgData(form, false);
+      o.data.version = org.version;
+      var r = remap(await api("PATCH", "/organisations/" + encodeURIComponent(id), o.data, { guard: true }), o.map);
+      if (r.ok) { await load(); fillOrg(); announce(T.saved_org); focusOn(doc.getElementById("page-status")); }
       return r;
     });
   };

@@ -1,0 +1,185 @@
+"""Roles (SPEC 2, seeds 002/004): a person attaches to an existing operator found by the search;
+another creates a new operator (through the duplicate warning, confirmed once); INAO, the
+competent authority of organic operators in France, validates one request and rejects the other;
+both people see the outcome on "My roles". Tests run in file order and share the people."""
+import re
+import secrets
+
+from playwright.sync_api import Page, expect
+
+from dev.admin import DEMO_PEOPLE
+
+INAO_EMAIL, INAO_PASSWORD = next((p[0], p[1]) for p in DEMO_PEOPLE if p[2] == "FR-INAO")
+DDPP_EMAIL, DDPP_PASSWORD = next((p[0], p[1]) for p in DEMO_PEOPLE if p[2] == "FR-DDPP-69")
+PASSWORD = "Vergers-du-Lyonnais-2026!"
+TAG = secrets.token_hex(3)
+SETUP = f"setup.{TAG}@demo.example.org"
+ALICE = {"email": f"alice.{TAG}@vergers-bio.fr", "first": "Alice", "last": f"Martin{TAG}"}
+BRUNO = {"email": f"bruno.{TAG}@pommes-lyon.fr", "first": "Bruno", "last": f"Garnier{TAG}"}
+EXISTING = f"Vergers Bio {TAG}"
+
+
+def api_session(page: Page, stack, email: str, password: str) -> str:
+    """Logs the page's browser context in through the API; returns the CSRF token."""
+    response = page.request.post(f"{stack.url}/api/session", data={"email": email, "password": password})
+    assert response.ok, response.text()
+    return response.json()["csrf_token"]
+
+
+def log_in(page: Page, stack, lang: str, email: str, password: str) -> None:
+    page.goto(f"{stack.url}/{lang}/login.html")
+    page.locator("#f-email").fill(email)
+    page.locator("#f-password").fill(password)
+    page.locator("#f-password").press("Enter")
+    expect(page).not_to_have_url(re.compile(r"login\.html"))
+
+
+def test_setup_an_existing_operator_and_two_activated_people(stack, new_page):
+    # Someone already put an organic operator of Lyon in the directory (without a role in it).
+    stack.admin("create-user", SETUP, "--password", PASSWORD, "--organisation", "FR-BIO-10")
+    page = new_page()
+    csrf = api_session(page, stack, SETUP, PASSWORD)
+    created = page.request.post(f"{stack.url}/api/organisations", headers={"X-CSRF-Token": csrf}, data={
+        "name": EXISTING, "country": "FR", "city": "Lyon", "postal_code": "69007",
+        "address": "3 rue des Vergers", "contacts": {"phone": "+33 4 72 00 00 10"},
+        "identifiers": [{"type": "eori", "value": f"FR{TAG.upper()}001"}],
+        "activities": ["organic_importer"], "control_body_id": "FR-BIO-01"})
+    assert created.status == 201, created.text()
+    # Two people register (API) and the DD(CS)PP of the Rhône activates them.
+    for person in (ALICE, BRUNO):
+        stack.register_and_confirm(person["email"], PASSWORD, "Médor", person["first"], person["last"])
+    authority = new_page()
+    csrf = api_session(authority, stack, DDPP_EMAIL, DDPP_PASSWORD)
+    for person in (ALICE, BRUNO):
+        found = authority.request.get(f"{stack.url}/api/authority/accounts?email={person['email']}").json()
+        done = authority.request.post(f"{stack.url}/api/authority/accounts/{found[0]['id']}/activate",
+                                      headers={"X-CSRF-Token": csrf}, data={})
+        assert done.ok, done.text()
+
+
+def test_a_person_finds_the_operator_and_requests_authorisation(stack, new_page, check):
+    page = new_page("fr-FR")
+    log_in(page, stack, "fr", ALICE["email"], PASSWORD)
+    page.get_by_role("link", name="Demander un rôle").click()
+    expect(page).to_have_url(re.compile(r"/fr/roles/request\.html"))
+    expect(page.locator("#f-country option[value=FR]")).to_be_attached()
+    # A registered person holds operator roles: only that type is offered.
+    expect(page.locator("#kind-operator")).to_be_checked()
+    expect(page.locator("#kind-authority")).to_be_hidden()
+    check(page, "roles-request-fr")
+    page.locator("#f-country").select_option("FR")
+    page.locator("#f-activity").select_option("organic_importer")
+    page.locator("#f-q").fill(f"vergers {TAG}")
+    page.locator("#f-q").press("Enter")
+    row = page.locator("#results-table tbody tr", has_text=EXISTING)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Importateur de produits biologiques")
+    expect(row).to_contain_text(f"EORI FR{TAG.upper()}001")
+    check(page, "roles-search-fr")
+    page.get_by_role("button", name="Demander une autorisation").click()
+    expect(page.locator("#page-status")).to_contain_text("Cochez")
+    row.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Demander une autorisation").click()
+    dialog = page.locator("#request-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(EXISTING)
+    dialog.get_by_label("Message").fill("Je gère les importations de l'entreprise.")
+    dialog.get_by_label("Téléphone").fill("+33 4 72 00 00 11")
+    check(page, "roles-request-dialog-fr")
+    dialog.get_by_role("button", name="Envoyer la demande d'autorisation").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#page-status")).to_contain_text(f"Demande d'autorisation envoyée pour {EXISTING}")
+    check(page, "roles-request-sent-fr")
+    page.get_by_role("link", name="Voir mes autorisations").click()
+    row = page.locator("#roles-table tbody tr", has_text=EXISTING)
+    expect(row).to_contain_text("Demandé")
+    expect(page.locator("#role-counts li[data-status=requested]")).to_contain_text("1")
+    check(page, "roles-mine-fr-requested")
+
+
+def test_another_person_creates_an_operator_through_the_duplicate_warning_in_english(stack, new_page, check):
+    page = new_page("en-GB")
+    log_in(page, stack, "en", BRUNO["email"], PASSWORD)
+    page.goto(f"{stack.url}/en/roles/request.html")
+    page.get_by_role("link", name="Create a new operator").click()
+    expect(page).to_have_url(re.compile(r"/en/roles/new-operator\.html$"))
+    expect(page.locator("#f-country option[value=FR]")).to_be_attached()
+    check(page, "operator-new-en")
+    # Nothing filled in: every problem is named next to its field.
+    page.get_by_role("button", name="Create a new operator").click()
+    expect(page.locator("#operator-form .error-summary")).to_be_visible()
+    expect(page.locator("#f-name")).to_have_attribute("aria-invalid", "true")
+    check(page, "operator-new-en-errors")
+    page.locator("#f-name").fill(f"Les {EXISTING} SARL")
+    page.locator("#f-address").fill("8 quai Perrache")
+    page.locator("#f-postal-code").fill("69002")
+    page.locator("#f-city").fill("Lyon")
+    page.locator("#f-country").select_option("FR")
+    page.locator("#f-contacts-email").fill(f"contact.{TAG}@pommes-lyon.fr")
+    page.locator("#f-eori").fill(f"FR{TAG.upper()}002")
+    page.locator("#f-activities-organic_first_consignee").check()
+    page.locator("#f-control-body-id").fill("FR-BIO-01")
+    page.locator("#f-request-message").fill("I manage the company.")
+    page.get_by_role("button", name="Create a new operator").click()
+    duplicates = page.locator("#duplicates")
+    expect(duplicates).to_be_visible()
+    expect(duplicates).to_contain_text(EXISTING)
+    expect(duplicates.get_by_role("button", name=f"Request authorisation in {EXISTING}")).to_be_visible()
+    check(page, "operator-new-en-duplicate")
+    page.get_by_role("button", name="It is another operator: create it").click()
+    done = page.locator("#operator-done")
+    expect(done).to_be_visible()
+    expect(done).to_contain_text("authorisation request sent")
+    check(page, "operator-new-en-created")
+    done.get_by_role("link", name="Open the operator").click()
+    expect(page.locator("#org .js-name")).to_have_text(f"Les {EXISTING} SARL")
+    expect(page.locator("#org .js-validator_id")).to_have_text("FR-INAO")
+    check(page, "organisation-en")
+    page.goto(f"{stack.url}/en/roles/mine.html")
+    expect(page.locator("#roles-table tbody tr", has_text=f"Les {EXISTING} SARL")).to_contain_text("Requested")
+    check(page, "roles-mine-en-requested")
+
+
+def test_inao_validates_one_request_and_rejects_the_other(stack, new_page, check):
+    page = new_page("fr-FR")
+    log_in(page, stack, "fr", INAO_EMAIL, INAO_PASSWORD)
+    page.get_by_role("link", name="Demandes de rôle à décider").click()
+    expect(page).to_have_url(re.compile(r"/fr/roles/pending\.html$"))
+    alice = page.locator("#pending-table tbody tr", has_text=ALICE["email"])
+    bruno = page.locator("#pending-table tbody tr", has_text=BRUNO["email"])
+    expect(alice).to_contain_text(EXISTING)
+    expect(bruno).to_contain_text(f"Les {EXISTING} SARL")
+    check(page, "roles-pending-fr")
+    alice.get_by_role("button", name="Valider").click()
+    expect(page.locator("#page-status")).to_contain_text("Le rôle est valide")
+    expect(alice).to_contain_text("Valide")
+    expect(alice).to_contain_text("administrateur")  # the first person validated administers it
+    check(page, "roles-pending-fr-validated")
+    bruno.get_by_role("button", name="Rejeter").click()
+    dialog = page.locator("#reason-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Motif").fill("Aucun certificat bio pour cette entreprise.")
+    check(page, "roles-pending-fr-reject-dialog")
+    dialog.get_by_role("button", name="Confirmer").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#page-status")).to_contain_text("rejetée")
+    expect(bruno).to_contain_text("Rejeté")
+    check(page, "roles-pending-fr-rejected")
+
+
+def test_both_people_see_the_outcome_on_my_roles(stack, new_page, check):
+    page = new_page("fr-FR")
+    log_in(page, stack, "fr", ALICE["email"], PASSWORD)
+    page.goto(f"{stack.url}/fr/roles/mine.html")
+    row = page.locator("#roles-table tbody tr", has_text=EXISTING)
+    expect(row).to_contain_text("Valide")
+    expect(row).to_contain_text("administrateur")
+    check(page, "roles-mine-fr-valid")
+    other = new_page("en-GB")
+    log_in(other, stack, "en", BRUNO["email"], PASSWORD)
+    other.goto(f"{stack.url}/en/roles/mine.html")
+    row = other.locator("#roles-table tbody tr", has_text=f"Les {EXISTING} SARL")
+    expect(row).to_contain_text("Rejected")
+    expect(row).to_contain_text("Aucun certificat bio")
+    expect(other.locator("#role-counts li[data-status=rejected]")).to_contain_text("1")
+    check(other, "roles-mine-en-rejected")
