@@ -183,3 +183,42 @@ def test_both_people_see_the_outcome_on_my_roles(stack, new_page, check):
     expect(row).to_contain_text("Aucun certificat bio")
     expect(other.locator("#role-counts li[data-status=rejected]")).to_contain_text("1")
     check(other, "roles-mine-en-rejected")
+
+
+def test_a_taken_identifier_is_refused_next_to_the_eori_field(stack, new_page, check):
+    page = new_page("en-GB")
+    log_in(page, stack, "en", BRUNO["email"], PASSWORD)
+    page.goto(f"{stack.url}/en/roles/new-operator.html")
+    expect(page.locator("#f-country option[value=FR]")).to_be_attached()
+    page.locator("#f-name").fill(f"Ferme Totalement Autre {TAG}")
+    page.locator("#f-address").fill("1 route de Vienne")
+    page.locator("#f-postal-code").fill("69008")
+    page.locator("#f-city").fill("Lyon")
+    page.locator("#f-country").select_option("FR")
+    page.locator("#f-contacts-phone").fill("+33 4 72 00 00 12")
+    page.locator("#f-eori").fill(f"FR{TAG.upper()}001")  # the existing operator's EORI
+    page.locator("#f-with-request").uncheck()
+    page.get_by_role("button", name="Create a new operator").click()
+    expect(page.locator("#f-eori")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-eori-error")).to_contain_text("identifier")
+    check(page, "operator-new-en-identifier-taken")
+
+
+def test_the_administrator_edits_the_operator_and_the_decided_queue_is_empty(stack, new_page, check):
+    page = new_page("fr-FR")
+    log_in(page, stack, "fr", ALICE["email"], PASSWORD)
+    page.goto(f"{stack.url}/fr/roles/mine.html")
+    page.locator("#roles-table tbody tr", has_text=EXISTING).get_by_role("link").click()
+    expect(page.locator("#org-edit")).to_be_visible()
+    expect(page.locator("#f-name")).to_have_value(EXISTING)
+    page.locator("#f-contacts-web-site").fill("www.vergers-bio.fr")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#page-status")).to_contain_text("enregistrée")
+    expect(page.locator("#org .js-contacts")).to_contain_text("www.vergers-bio.fr")
+    check(page, "organisation-fr-edited")
+
+    inao = new_page("fr-FR")
+    log_in(inao, stack, "fr", INAO_EMAIL, INAO_PASSWORD)
+    inao.goto(f"{stack.url}/fr/roles/pending.html")
+    expect(inao.locator("#pending-summary")).to_be_visible()
+    check(inao, "roles-pending-fr-empty")
