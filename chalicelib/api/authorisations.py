@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from ..services import authorisations
 from . import security
-from .http import body, now, route
+from .http import body, now, query, route
 
 bp = Blueprint(__name__)
 
@@ -23,7 +23,10 @@ def mine():
 
 @route(bp, "/authorisations/pending")
 def pending():
-    return authorisations.pending(security.current(bp.current_request))
+    """Roles I may decide on: requested (default), or valid / suspended with ?status=."""
+    request = bp.current_request
+    params = query(request, "status")
+    return authorisations.pending(security.current(request), params.get("status"))
 
 
 def _load(authorisation_id: str):

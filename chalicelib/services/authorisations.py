@@ -153,19 +153,28 @@ def mine(current: Current) -> dict:
     return {"items": _with_organisations(found), "counts": counts}
 
 
-def pending(current: Current) -> list[dict]:
-    """The requests the caller may decide: those of the organisations they administer and those
-    routed to an authority or control body they hold a valid role in. One Query each."""
+# What a validator lists: the requests to decide, or the roles to suspend or reinstate.
+LISTED = (store.REQUESTED, store.VALID, store.SUSPENDED)
+
+
+def pending(current: Current, status: str | None = None) -> list[dict]:
+    """The roles in `status` (default: requested) that the caller may decide on: those of the
+    organisations they administer and those routed to an authority or control body they hold a
+    valid role in. One Query each."""
+    status = status or store.REQUESTED
+    if status not in LISTED:
+        raise Invalid({"status": N_("This value is not one of the choices.")})
     account = current.account
     found = {}
     for organisation_id in sorted(account.administered):
-        found.update({a.id: a for a in store.waiting_in(organisation_id)})
+        found.update({a.id: a for a in store.waiting_in(organisation_id, status)})
     for organisation_id, kind in sorted(account.roles.items()):
         if kind in (org_rules.AUTHORITY, org_rules.CONTROL_BODY):
-            found.update({a.id: a for a in store.waiting_for(organisation_id)})
+            found.update({a.id: a for a in store.waiting_for(organisation_id, status)})
     # Requests made at registration have no validator: the account's validation decides them.
-    mine_excluded = [a for a in found.values() if a.account_id != account.id and a.validator_id]
-    return [view(a) for a in sorted(mine_excluded, key=lambda a: a.created_at)]
+    listed = [a for a in found.values()
+              if a.account_id != account.id and (a.validator_id or status != store.REQUESTED)]
+    return [view(a) for a in sorted(listed, key=lambda a: a.created_at)]
 
 
 # --- decisions ------------------------------------------------------------------------------

@@ -87,12 +87,12 @@ def get(authorisation_id: str) -> Authorisation | None:
         return None
 
 
-def waiting_in(organisation_id: str) -> list[Authorisation]:
-    """Requests of one organisation (for its administrators)."""
-    return holders(organisation_id, REQUESTED)
+def waiting_in(organisation_id: str, status: str = REQUESTED) -> list[Authorisation]:
+    """Roles of one organisation in `status` (for its administrators)."""
+    return holders(organisation_id, status)
 
 
-def waiting_for(validator_id: str) -> list[Authorisation]:
-    """Requests routed to one authority or control body."""
+def waiting_for(validator_id: str, status: str = REQUESTED) -> list[Authorisation]:
+    """Roles in `status` routed to one authority or control body."""
     return list(Authorisation.by_validator.query(
-        validator_id, Authorisation.status_created.startswith(f"{REQUESTED}#")))
+        validator_id, Authorisation.status_created.startswith(f"{status}#")))

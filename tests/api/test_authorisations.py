@@ -194,3 +194,16 @@ def test_administrators_do_not_see_requests_made_at_registration(paul, api, mail
     paul_org = paul.get("/api/me").json_body["organisation"]["id"]
     register_and_confirm(api, mailbox, "lea@bio-lyon.fr", organisation={"id": paul_org})
     assert paul.get("/api/authorisations/pending").json_body == []
+
+
+def test_validators_list_the_valid_and_suspended_roles_they_may_act_on(marie, paul):
+    paul_org = paul.get("/api/me").json_body["organisation"]["id"]
+    request_id = marie.post("/api/authorisations", {"organisation_id": paul_org}).json_body["id"]
+    paul.post(f"/api/authorisations/{request_id}/validate")
+    assert [p["id"] for p in paul.get("/api/authorisations/pending?status=valid").json_body] == [request_id]
+    paul.post(f"/api/authorisations/{request_id}/suspend", {"reason": "Départ"})
+    assert paul.get("/api/authorisations/pending?status=valid").json_body == []
+    suspended = paul.get("/api/authorisations/pending?status=suspended").json_body
+    assert [p["id"] for p in suspended] == [request_id]
+    assert paul.get("/api/authorisations/pending?status=rejected").status_code == 400
+    assert paul.get("/api/authorisations/pending?role=x").status_code == 400
