@@ -3,7 +3,8 @@ from chalice import Blueprint
 
 from .. import reference
 from ..services import captcha
-from .http import language, now, route
+from ..domain.errors import Invalid, N_
+from .http import language, now, query, route
 
 bp = Blueprint(__name__)
 
@@ -16,6 +17,26 @@ def secret_questions():
 @route(bp, "/reference/countries")
 def countries():
     return reference.countries(language(bp.current_request))
+
+
+@route(bp, "/reference/sections")
+def sections():
+    return reference.sections(language(bp.current_request))
+
+
+@route(bp, "/reference/activities")
+def activities():
+    return reference.activities(language(bp.current_request))
+
+
+@route(bp, "/reference/control-bodies")
+def control_bodies():
+    """Organic control bodies; ?certifies_in=XX keeps those that certify in country XX."""
+    params = query(bp.current_request, "certifies_in")
+    country = (params.get("certifies_in") or "").upper() or None
+    if country and country not in reference.country_codes():
+        raise Invalid({"certifies_in": N_("Choose a country from the list.")})
+    return reference.control_bodies(country)
 
 
 @route(bp, "/captcha")

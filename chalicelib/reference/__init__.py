@@ -15,6 +15,24 @@ def secret_questions(language: str) -> list[dict]:
     return [{"id": q["id"], "text": q.get(language) or q["fr"]} for q in items("secret_questions")]
 
 
+def sections(language: str) -> list[dict]:
+    return [{"id": s["id"], "name": s.get(language) or s["fr"]} for s in items("sections")]
+
+
+def activities(language: str) -> list[dict]:
+    return [{"id": a["id"], "name": a.get(language) or a["fr"], "section": a["section"]}
+            for a in items("activities")]
+
+
+def control_bodies(certifies_in: str | None = None) -> list[dict]:
+    """The organic control bodies (their code is their organisation id), optionally only those
+    that certify in one country."""
+    return [{"id": c["code"], "code": c["code"], "name": c["name"], "country": c["country"],
+             "certifies_in": sorted(c.get("certifies_in") or [])}
+            for c in items("control_bodies")
+            if certifies_in is None or certifies_in in (c.get("certifies_in") or [])]
+
+
 @lru_cache(maxsize=1)
 def secret_question_ids() -> frozenset[int]:
     return frozenset(q["id"] for q in items("secret_questions"))
