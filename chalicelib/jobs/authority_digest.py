@@ -1,5 +1,9 @@
-"""Hourly: one "User creation requests" e-mail to each person of each authority that has
-confirmed requests waiting (SPEC 1.4), naming every request with its own link."""
+"""Hourly digests (SPEC 1.4 and 4). Authorities are not notified request by request:
+- one "User creation requests" e-mail to each person of each authority that has confirmed
+  account requests waiting, naming every request with its own link;
+- one "Role requests to validate" e-mail to each person who may decide role requests waiting
+  for them (the people of the competent authority or control body, or the organisation's
+  administrators)."""
 from datetime import datetime
 from itertools import groupby
 
@@ -7,18 +11,37 @@ from ..mail import mailer
 from ..store import authorisations
 from ..store.accounts import Account, pending_requests
 
+ADMINISTRATORS = "admins:"
 
-def run(now: datetime) -> int:
+
+def _recipients(validator_id: str) -> list[Account]:
+    """The valid, unlocked people who decide for `validator_id`."""
+    if validator_id.startswith(ADMINISTRATORS):
+        holders = [h for h in authorisations.holders(validator_id[len(ADMINISTRATORS):]) if h.administrator]
+    else:
+        holders = authorisations.holders(validator_id)
+    ids = sorted({h.account_id for h in holders})
+    people = Account.batch_get(ids) if ids else []
+    return [p for p in people if p.status == "valid" and not p.locked]
+
+
+def _send(groups, template: str) -> int:
     sent = 0
-    pending = pending_requests()   # sorted by authority, then by confirmation time
-    for authority_id, group in groupby(pending, key=lambda a: a.authority_id):
-        requests = [{"id": a.id, "email": a.email, "name": f"{a.first_name} {a.last_name}",
-                     "organisation": a.organisation_name} for a in group]
-        holder_ids = [h.account_id for h in authorisations.holders(authority_id)]
-        for person in Account.batch_get(holder_ids) if holder_ids else []:
-            if person.status != "valid" or person.locked:
-                continue
-            mailer.send(person.email, "user_creation_requests", person.language,
-                        person.notification_format, requests=requests, count=len(requests))
+    for validator_id, requests in groups:
+        for person in _recipients(validator_id):
+            mailer.send(person.email, template, person.language, person.notification_format,
+                        requests=requests, count=len(requests))
             sent += 1
     return sent
+
+
+def run(now: datetime) -> int:
+    accounts = ((authority_id, [{"id": a.id, "email": a.email, "name": f"{a.first_name} {a.last_name}",
+                                 "organisation": a.organisation_name} for a in group])
+                # sorted by authority, then by confirmation time
+                for authority_id, group in groupby(pending_requests(), key=lambda a: a.authority_id))
+    roles = ((validator_id, [{"id": r.id, "email": r.requester_email, "name": r.requester_name,
+                              "organisation": r.organisation_name} for r in group])
+             for validator_id, group in groupby(authorisations.waiting_requests(),
+                                                key=lambda r: r.validator_id))
+    return _send(accounts, "user_creation_requests") + _send(roles, "role_requests")

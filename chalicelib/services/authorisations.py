@@ -72,6 +72,8 @@ def new_request(account: Account, organisation: Organisation, contact: dict, now
                                                     competent),
         organisation_name=organisation.name, organisation_kind=organisation.kind,
         requester_name=f"{account.first_name} {account.last_name}", requester_email=account.email)
+    if request.validator_id:
+        request.queue, request.validator_since = rules.REQUESTED, f"{request.validator_id}#{request.created_at}"
     kind_unchanged = Account.role_kind == account.role_kind if account.role_kind \
         else Account.role_kind.does_not_exist()
 
@@ -200,6 +202,8 @@ def _authorisation_actions(found: Authorisation, after: str, actor_id: str, now:
                A.decided_at.set(now), A.decided_by.set(actor_id)]
     if reason:
         actions.append(A.reason.set(reason))
+    if after != rules.REQUESTED:
+        actions += [A.queue.remove(), A.validator_since.remove()]  # off the digest's queue
     return actions
 
 

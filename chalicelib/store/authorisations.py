@@ -38,6 +38,18 @@ class ByValidator(GlobalSecondaryIndex):
     status_created = UnicodeAttribute(range_key=True)
 
 
+class RoleQueue(GlobalSecondaryIndex):
+    """Sparse: only requests waiting for a validator carry `queue`, so the hourly digest reads the
+    waiting requests and nothing else, grouped by validator."""
+
+    class Meta:
+        index_name = "role_queue"
+        projection = AllProjection()
+
+    queue = UnicodeAttribute(hash_key=True)
+    validator_since = UnicodeAttribute(range_key=True)
+
+
 class Authorisation(Model):
     Meta = meta("authorisations")
 
@@ -58,6 +70,8 @@ class Authorisation(Model):
     # made (authority, control body or EU-COMMISSION): its people may decide.
     validator_id = UnicodeAttribute(null=True)
     competent_id = UnicodeAttribute(null=True)
+    queue = UnicodeAttribute(null=True)              # REQUESTED while waiting for a validator
+    validator_since = UnicodeAttribute(null=True)    # "<validator_id>#<created_at>"
     # Copied at request time so that lists need no joins.
     organisation_name = UnicodeAttribute(null=True)
     organisation_kind = UnicodeAttribute(null=True)
@@ -68,6 +82,7 @@ class Authorisation(Model):
     by_account = ByAccount()
     by_organisation = ByOrganisation()
     by_validator = ByValidator()
+    role_queue = RoleQueue()
 
 
 def holders(organisation_id: str, status: str = VALID) -> list[Authorisation]:
@@ -85,6 +100,11 @@ def get(authorisation_id: str) -> Authorisation | None:
         return Authorisation.get(authorisation_id)
     except Authorisation.DoesNotExist:
         return None
+
+
+def waiting_requests() -> list[Authorisation]:
+    """Every request waiting for a validator, grouped by validator (sort key)."""
+    return list(Authorisation.role_queue.query(REQUESTED))
 
 
 def waiting_in(organisation_id: str, status: str = REQUESTED) -> list[Authorisation]:
