@@ -152,16 +152,22 @@ def registration(email_address: str = "marie.dupont@bio-lyon.fr", **overrides) -
 AUTHORITY = ("agent@ddpp69.gouv.fr", "Rhone-Valley-2026!", "FR-DDPP-69")
 
 
-@pytest.fixture
-def authority(aws, new_api):
-    """A logged-in agent of the DDPP du Rhône (created as `dev.admin create-user` does)."""
+def staff(new_api, who: tuple):
+    """A logged-in person of organisation `code`, created by `dev.admin create-user`;
+    `who` is (e-mail, password, organisation code)."""
     from dev import admin
 
-    email_address, password, code = AUTHORITY
+    email_address, password, code = who
     assert admin.main(["create-user", email_address, "--password", password, "--organisation", code]) == 0
     agent = new_api()
     assert agent.log_in(email_address, password).status_code == 200
     return agent
+
+
+@pytest.fixture
+def authority(aws, new_api):
+    """A logged-in agent of the DDPP du Rhône."""
+    return staff(new_api, AUTHORITY)
 
 
 def register_and_confirm(api, mailbox, email_address="marie.dupont@bio-lyon.fr", **overrides) -> str:

@@ -2,20 +2,10 @@
 import pytest
 
 from tests.api.test_organisations import operator, operator_person
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, staff
 
 INAO = ("agent@inao.gouv.fr", "Montreuil-Bio-2026!", "FR-INAO")
 COMMISSION = ("admin@traces.europa.eu", "Bruxelles-Traces-2026!", "EU-COMMISSION")
-
-
-def staff(new_api, who):
-    from dev import admin
-
-    email, password, code = who
-    assert admin.main(["create-user", email, "--password", password, "--organisation", code]) == 0
-    agent = new_api()
-    assert agent.log_in(email, password).status_code == 200
-    return agent
 
 
 @pytest.fixture
