@@ -65,9 +65,27 @@ def body(request, *allowed: str, required: tuple = ()) -> dict:
     unknown = {field: N_("This field is not expected.") for field in data if field not in allowed}
     missing = {field: N_("This field is required.") for field in required
                if not isinstance(data.get(field), str) or not data.get(field)}
-    if unknown or missing:
-        raise Invalid({**missing, **unknown})
+    broken = {field: N_("This value is not valid.") for field, value in data.items()
+              if field in allowed and not _is_text(value)}
+    if unknown or missing or broken:
+        raise Invalid({**broken, **missing, **unknown})
     return data
+
+
+def _is_text(value) -> bool:
+    """False if a string in `value` holds a lone surrogate: JSON can write "\\ud800", but it is no
+    character, and nothing downstream (UTF-8, DynamoDB, the password hash) can store it."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_is_text(k) and _is_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_text(v) for v in value)
+    return True
 
 
 def query(request, *allowed: str) -> dict:

@@ -52,10 +52,14 @@ class LoginOutcome:
     unlock: bool = False
 
 
-def login_outcome(status: str, locked: bool, password_ok: bool, temporary_ok: bool) -> LoginOutcome:
+def login_outcome(status: str, locked: bool, password_ok: bool, temporary_ok: bool,
+                  password_retired: bool = False) -> LoginOutcome:
     """SPEC 1.6/1.7. A locked, refused or deleted account answers like a wrong password; only the
     right password on an account awaiting confirmation or validation is told so. A temporary
-    password (from recovery) also opens a locked account, and forces a change."""
+    password (from recovery) also opens a locked account, and forces a change. The old password
+    works until the temporary one is used (`password_retired`), then no more: it is wrong."""
+    if password_retired:
+        password_ok = False
     if status in (NEW, CONFIRMED):
         return LoginOutcome(error="account_not_valid" if password_ok else "invalid_credentials")
     if status != VALID:

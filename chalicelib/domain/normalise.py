@@ -15,6 +15,8 @@ class FieldError(ValueError):
 
 def email(value: str) -> str:
     """Trimmed, domain lower-cased and IDNA-encoded (SPEC 1.1). The local part keeps its case."""
+    if value is not None and not isinstance(value, str):
+        raise FieldError(N_("This e-mail address is not valid."))
     value = (value or "").strip()
     if not value:
         raise FieldError(N_("This field is required."))

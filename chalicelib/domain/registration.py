@@ -69,7 +69,7 @@ def choice(value, allowed, default=None):
 def secret_question(value, question_ids) -> int:
     if isinstance(value, str) and value.isdigit():
         value = int(value)
-    if isinstance(value, bool) or value not in question_ids:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in question_ids:
         raise FieldError(N_("Choose one of the secret questions."))
     return value
 

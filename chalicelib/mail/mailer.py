@@ -27,11 +27,12 @@ def build(to: str, template: str, language: str, notification_format: str, **con
     message["From"] = formataddr(("TRACES", settings.mail_sender))
     message["To"] = to
     message["Subject"] = mail.subject
-    message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")
+    # After the content: set_content and add_alternative move or drop the Content-* headers.
+    message["Content-Language"] = language
     return message
 
 

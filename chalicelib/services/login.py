@@ -24,7 +24,8 @@ def log_in(email: str, password: str, now: datetime):
         and account.temporary_password_hash, password)
     if account is None:
         raise InvalidCredentials(INVALID)
-    outcome = rules.login_outcome(account.status, account.locked, password_ok, temporary_ok)
+    outcome = rules.login_outcome(account.status, account.locked, password_ok, temporary_ok,
+                                  password_retired=account.must_change_password)
     if outcome.count_failure:
         record_failure(account, now)
     if outcome.error == "account_not_valid":

@@ -52,7 +52,10 @@ def change_password(current: Current, data: dict, now: datetime) -> None:
     forced = session.must_change_password
     form = registration.FieldCollector()
     new = registration.new_password(form, data, "new_password", "new_password_confirmation", account.email)
-    choose_question = account.may_choose_secret_question and forced
+    # After an authority reset the person may choose a new question (having forgotten the
+    # answer); one who sends no question answers the current one, as after a recovery.
+    choose_question = (account.may_choose_secret_question and forced
+                       and data.get("secret_question_id") not in (None, ""))
     if choose_question:
         question = form.check("secret_question_id", registration.secret_question,
                               data.get("secret_question_id"), reference.secret_question_ids())

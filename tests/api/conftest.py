@@ -1,0 +1,149 @@
+"""Fixtures and helpers of the API tests (the shared ones live in tests/conftest.py).
+
+Every journey follows the real path: register, read the e-mail SES received, use its token, let
+the authority activate, log in. The store is read directly only to check what the API may not
+show (counters, hashes, the audit trail)."""
+import threading
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.conftest import PASSWORD, activate, register_and_confirm
+
+# A Monday morning: tests that control the clock start here.
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NEW_PASSWORD = "Vercors-Plateau-2027?"
+OTHER_PASSWORD = "Chartreuse-Massif-2028+"
+UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
+
+
+_LOCAL = threading.local()
+
+
+def _botocore_session():
+    """One botocore session per thread (as pynamodb keeps one per connection and thread), made
+    after moto is imported so that moto's stub sees its clients. A new session re-reads
+    botocore's endpoint and service files: about 0.1 s for each client of each test."""
+    import botocore.session
+    import moto.core.models  # noqa: F401 - registers moto's stub with botocore
+
+    if getattr(_LOCAL, "session", None) is None:
+        _LOCAL.session = botocore.session.get_session()
+    return _LOCAL.session
+
+
+_INITIALISED = {}
+
+
+@pytest.fixture
+def aws():
+    """The `aws` of tests/conftest.py, with the same result for every API test: a fresh mock_aws
+    in the state `dev.admin init` leaves. What differs is the cost (the suite must stay within
+    a few minutes): `init` runs for real in the first test, and its DynamoDB tables are copied
+    into each later test's fresh mock (writing 7 tables and 171 reference organisations through
+    moto costs about half a second a test, the copy about 10 ms); the boto3 and pynamodb clients
+    come from one botocore session per thread instead of a new session each."""
+    import copy
+
+    import boto3
+    import pynamodb.connection.base as pynamodb_base
+    from moto import mock_aws
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.ses.models import ses_backends
+
+    from chalicelib.config import settings
+    from chalicelib.mail import mailer
+    from chalicelib.store.tables import MODELS
+    from dev import admin
+
+    with mock_aws(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pynamodb_base, "get_session", _botocore_session)
+        # moto empties boto3's default session for each mock (and restores it afterwards).
+        boto3.DEFAULT_SESSION = boto3.Session(botocore_session=_botocore_session())
+        for model in MODELS:
+            model._connection = None
+        mailer.reset_client()
+        backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
+        if "tables" in _INITIALISED:
+            backend.tables = copy.deepcopy(_INITIALISED["tables"])
+            ses_backends[DEFAULT_ACCOUNT_ID][settings.region].verify_email_identity(settings.mail_sender)
+        else:
+            assert admin.main(["init"]) == 0
+            _INITIALISED["tables"] = copy.deepcopy(backend.tables)
+        yield
+
+
+@pytest.fixture
+def atomic_dynamodb(aws):
+    """DynamoDB applies each write (and each transaction) atomically; moto's in-memory backend
+    does not serialise concurrent threads. This lock gives moto the guarantee the real service
+    has, so that concurrency tests exercise the application's conditions, not moto's races."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("put_item", "update_item", "delete_item", "get_item", "query",
+                     "transact_write_items", "transact_get_items", "batch_get_item"):
+            original = getattr(DynamoDBBackend, name)
+
+            def serialised(self, *args, _original=original, **kwargs):
+                with lock:
+                    return _original(self, *args, **kwargs)
+
+            patch.setattr(DynamoDBBackend, name, serialised)
+        yield
+
+
+def stored(email_address: str):
+    """The account as stored (for what the API does not show)."""
+    from chalicelib.store.accounts import find_by_email
+
+    return find_by_email(email_address)
+
+
+def audit_actions(ident: str) -> list[str]:
+    from chalicelib.store import audit
+
+    return [record.action for record in audit.trail(f"account#{ident}")]
+
+
+def make_agent(new_api, email_address: str, password: str, code: str):
+    """A logged-in person of organisation `code`, created as `dev.admin create-user` does."""
+    from dev import admin
+
+    assert admin.main(["create-user", email_address, "--password", password, "--organisation", code]) == 0
+    agent = new_api()
+    assert agent.log_in(email_address, password).status_code == 200
+    return agent
+
+
+def make_valid(api, mailbox, authority, email_address="marie.dupont@bio-lyon.fr", **overrides) -> str:
+    """Registers, confirms and has the authority activate; returns the account id."""
+    register_and_confirm(api, mailbox, email_address, **overrides)
+    return activate(authority, email_address)
+
+
+def logged_in(new_api, email_address: str, password: str = PASSWORD, language: str = "fr"):
+    person = new_api(language)
+    response = person.log_in(email_address, password)
+    assert response.status_code == 200, response.json_body
+    return person
+
+
+def error_code(response) -> str:
+    return response.json_body["error"]["code"]
+
+
+def error_fields(response) -> dict:
+    return response.json_body["error"].get("fields", {})
+
+
+def subjects(mailbox, to: str) -> list[str]:
+    return [message["Subject"] for message in mailbox.messages(to)]
+
+
+def session_cookie(api) -> str:
+    """The value of the session cookie of a browser (for calling services directly)."""
+    return api.cookie.split("=", 1)[1]
+
