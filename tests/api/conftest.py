@@ -108,16 +108,6 @@ def audit_actions(ident: str) -> list[str]:
     return [record.action for record in audit.trail(f"account#{ident}")]
 
 
-def make_agent(new_api, email_address: str, password: str, code: str):
-    """A logged-in person of organisation `code`, created as `dev.admin create-user` does."""
-    from dev import admin
-
-    assert admin.main(["create-user", email_address, "--password", password, "--organisation", code]) == 0
-    agent = new_api()
-    assert agent.log_in(email_address, password).status_code == 200
-    return agent
-
-
 def make_valid(api, mailbox, authority, email_address="marie.dupont@bio-lyon.fr", **overrides) -> str:
     """Registers, confirms and has the authority activate; returns the account id."""
     register_and_confirm(api, mailbox, email_address, **overrides)

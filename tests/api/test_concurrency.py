@@ -6,9 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.api.conftest import (audit_actions, logged_in, make_agent, make_valid,
-                                session_cookie, stored, subjects)
-from tests.conftest import account_id, register_and_confirm, registration
+from tests.api.conftest import audit_actions, logged_in, make_valid, session_cookie, stored, subjects
+from tests.conftest import account_id, register_and_confirm, registration, staff
 
 EMAIL = "marie.dupont@bio-lyon.fr"
 WRONG = "Not-The-Password-1!"
@@ -135,7 +134,7 @@ def test_two_agents_activating_at_once_activate_once(api, mailbox, authority, ne
     from chalicelib.domain.errors import Conflict
     from chalicelib.services import user_admin
 
-    second = make_agent(new_api, "second.agent@ddpp69.gouv.fr", "Rhone-Valley-2027!", "FR-DDPP-69")
+    second = staff(new_api, ("second.agent@ddpp69.gouv.fr", "Rhone-Valley-2027!", "FR-DDPP-69"))
     register_and_confirm(api, mailbox, EMAIL)
     ident = account_id(authority, EMAIL)
     first_view, second_view = back_office(authority, ident), back_office(second, ident)
@@ -153,7 +152,7 @@ def test_two_people_of_an_organisation_without_administrator_activated_at_once_g
         api, mailbox, new_api, atomic_dynamodb):
     from chalicelib.services import user_admin
 
-    agent = make_agent(new_api, "agent@agriculture.gouv.fr", "Varenne-Paris-2026!", "FR-CCA")
+    agent = staff(new_api, ("agent@agriculture.gouv.fr", "Varenne-Paris-2026!", "FR-CCA"))
     people = ("anne@ecocert.fr", "bruno@ecocert.fr")
     for address in people:
         register_and_confirm(api, mailbox, address, organisation={"id": "FR-BIO-01"})
@@ -170,7 +169,7 @@ def test_two_people_of_an_organisation_without_administrator_activated_at_once_g
 
 def test_a_stale_administrator_hint_still_gives_one_administrator(api, mailbox, new_api):
     """Both registered while the organisation had no administrator; activated one after the other."""
-    agent = make_agent(new_api, "agent@agriculture.gouv.fr", "Varenne-Paris-2026!", "FR-CCA")
+    agent = staff(new_api, ("agent@agriculture.gouv.fr", "Varenne-Paris-2026!", "FR-CCA"))
     for address in ("anne@ecocert.fr", "bruno@ecocert.fr"):
         register_and_confirm(api, mailbox, address, organisation={"id": "FR-BIO-01"})
     for address in ("anne@ecocert.fr", "bruno@ecocert.fr"):

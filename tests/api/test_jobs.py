@@ -6,9 +6,8 @@ from datetime import timedelta
 import time_machine
 
 from dev import admin
-from tests.api.conftest import (T0, audit_actions, error_code, logged_in, make_agent, make_valid,
-                                stored, subjects)
-from tests.conftest import AUTHORITY, account_id, register_and_confirm, registration
+from tests.api.conftest import T0, audit_actions, error_code, logged_in, make_valid, stored, subjects
+from tests.conftest import AUTHORITY, account_id, register_and_confirm, registration, staff
 
 EMAIL = "marie.dupont@bio-lyon.fr"
 LOCKED = "Votre compte a été verrouillé"
@@ -104,9 +103,9 @@ def requests_in(text: str) -> set[str]:
 
 def test_the_digest_sends_one_email_per_agent_of_each_authority_with_pending_requests(
         api, mailbox, authority, new_api):
-    make_agent(new_api, "second.agent@ddpp69.gouv.fr", "Rhone-Valley-2027!", "FR-DDPP-69")
-    make_agent(new_api, "agent@ddpp2a.gouv.fr", "Island-Office-2026!", "FR-DDPP-2A")
-    make_agent(new_api, "agent@ddpp2b.gouv.fr", "Island-Office-2026!", "FR-DDPP-2B")
+    staff(new_api, ("second.agent@ddpp69.gouv.fr", "Rhone-Valley-2027!", "FR-DDPP-69"))
+    staff(new_api, ("agent@ddpp2a.gouv.fr", "Island-Office-2026!", "FR-DDPP-2A"))
+    staff(new_api, ("agent@ddpp2b.gouv.fr", "Island-Office-2026!", "FR-DDPP-2B"))
     lyon = [register_and_confirm(api, mailbox, f"{name}@bio-lyon.fr") for name in ("anne", "bruno", "chloe")]
     register_and_confirm(api, mailbox, "dominique@bio-ajaccio.fr", organisation={
         "name": "Bio Ajaccio", "address": "1 cours Napoléon", "postal_code": "20000", "city": "Ajaccio",
@@ -154,7 +153,7 @@ def test_the_digest_sends_nothing_when_nothing_is_pending(api, mailbox, authorit
 
 
 def test_the_digest_is_written_in_the_language_of_each_agent(api, mailbox, authority, new_api):
-    make_agent(new_api, "agent@ddpp2a.gouv.fr", "Island-Office-2026!", "FR-DDPP-2A")
+    staff(new_api, ("agent@ddpp2a.gouv.fr", "Island-Office-2026!", "FR-DDPP-2A"))
     from chalicelib.store.accounts import Account
 
     agent = stored("agent@ddpp2a.gouv.fr")
@@ -170,7 +169,7 @@ def test_the_digest_is_written_in_the_language_of_each_agent(api, mailbox, autho
 
 
 def test_a_locked_agent_gets_no_digest(api, mailbox, authority, new_api):
-    make_agent(new_api, "second.agent@ddpp69.gouv.fr", "Rhone-Valley-2027!", "FR-DDPP-69")
+    staff(new_api, ("second.agent@ddpp69.gouv.fr", "Rhone-Valley-2027!", "FR-DDPP-69"))
     for _ in range(5):
         new_api().log_in("second.agent@ddpp69.gouv.fr", "Not-The-Password-1!")
     register_and_confirm(api, mailbox, EMAIL)

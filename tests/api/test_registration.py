@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from tests.api.conftest import (UNKNOWN_ID, error_code, error_fields, logged_in, make_agent,
-                                make_valid, stored, subjects)
-from tests.conftest import PASSWORD, register_and_confirm, registration
+from tests.api.conftest import (UNKNOWN_ID, error_code, error_fields, logged_in, make_valid,
+                                stored, subjects)
+from tests.conftest import PASSWORD, register_and_confirm, registration, staff
 
 EMAIL = "marie.dupont@bio-lyon.fr"
 NEW_ORGANISATION = {"name": "Bio Import Lyon", "address": "12 quai Perrache",
@@ -222,7 +222,7 @@ def test_a_registration_with_a_postal_code_of_lyon_is_for_the_ddpp_of_the_rhone(
 ])
 def test_the_competent_authority_follows_the_postal_code(api, mailbox, authority, new_api,
                                                          postal_code, city, code, agent_email):
-    agent = make_agent(new_api, agent_email, "Island-Office-2026!", code)
+    agent = staff(new_api, (agent_email, "Island-Office-2026!", code))
     register_and_confirm(api, mailbox, EMAIL, organisation=organisation(postal_code=postal_code, city=city))
     found = agent.get(f"/api/authority/accounts?email={EMAIL}").json_body
     assert [(a["email"], a["postal_code"], a["status"]) for a in found] == [(EMAIL, postal_code, "confirmed")]
@@ -232,7 +232,7 @@ def test_the_competent_authority_follows_the_postal_code(api, mailbox, authority
 
 
 def test_an_organisation_abroad_is_for_its_central_competent_authority(api, mailbox, authority, new_api):
-    agent = make_agent(new_api, "agent@bmel.bund.de", "Berlin-Mitte-2026!", "DE-CCA")
+    agent = staff(new_api, ("agent@bmel.bund.de", "Berlin-Mitte-2026!", "DE-CCA"))
     register_and_confirm(api, mailbox, EMAIL, organisation=organisation(
         postal_code="10115", city="Berlin", country="DE", address="Unter den Linden 1"))
     assert [a["email"] for a in agent.get("/api/authority/accounts?status=confirmed").json_body] == [EMAIL]
@@ -251,7 +251,7 @@ def test_an_agent_of_another_authority_gets_404_on_an_account_outside_its_jurisd
         api, mailbox, authority, new_api):
     register_and_confirm(api, mailbox, EMAIL)
     ident = authority.get(f"/api/authority/accounts?email={EMAIL}").json_body[0]["id"]
-    corsica = make_agent(new_api, "agent@ddpp2a.gouv.fr", "Island-Office-2026!", "FR-DDPP-2A")
+    corsica = staff(new_api, ("agent@ddpp2a.gouv.fr", "Island-Office-2026!", "FR-DDPP-2A"))
     assert corsica.get(f"/api/authority/accounts?email={EMAIL}").json_body == []
     attempts = [
         corsica.get(f"/api/authority/accounts/{ident}"),
