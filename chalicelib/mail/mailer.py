@@ -1,6 +1,6 @@
 """The one place that talks to SES."""
 from email.message import EmailMessage
-from email.utils import formataddr
+from email.utils import formataddr, formatdate, make_msgid
 from functools import lru_cache
 
 from ..config import settings
@@ -27,6 +27,8 @@ def build(to: str, template: str, language: str, notification_format: str, **con
     message["From"] = formataddr(("TRACES", settings.mail_sender))
     message["To"] = to
     message["Subject"] = mail.subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=settings.mail_sender.rpartition("@")[2])
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(mail.text)
     if mail.html:

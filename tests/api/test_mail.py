@@ -145,3 +145,9 @@ def test_every_account_email_is_translated_and_renders_in_both_formats(template)
         assert "{{" not in mail.text and "{%" not in mail.text and "{{" not in mail.html
         assert "https://traces.test/" in mail.text or template == "account_refused"
     assert render(template, "fr", "text", **context).html is None
+
+
+def test_every_mail_has_a_date_and_a_message_id(api, mailbox):
+    api.post("/api/accounts", registration("dated@bio-lyon.fr"))
+    message = mailbox.last("dated@bio-lyon.fr")
+    assert message["Date"] and message["Message-ID"].endswith("@traces.test>")
