@@ -39,6 +39,11 @@ def forgot(email: str, now: datetime) -> None:
         account.update(actions=actions + window, condition=condition)
     except UpdateError:
         return
+    send_temporary_password(account, temporary)
+
+
+def send_temporary_password(account: Account, temporary: str) -> None:
+    """The *Password reset* e-mail, for the recovery flow and the authority's reset alike."""
     mailer.send(account.email, "password_reset", account.language, account.notification_format,
                 name=account.first_name, email=account.email, temporary_password=temporary,
                 hours=int(settings.temporary_password_ttl.total_seconds() // 3600))

@@ -76,6 +76,12 @@ def _organisation(form, now: datetime):
         organisation = orgs.get(form.organisation_id)
         if organisation is None or organisation.status != orgs.VALID:
             raise Invalid({"organisation": N_("This organisation is not in the directory.")})
+        if organisation.kind != orgs.OPERATOR:
+            # Authorities and control bodies do not self-register (SPEC 9): their people are
+            # created by the administration, then ask for further roles once logged in.
+            raise Invalid({"organisation": N_("Only operators register here; authorities and "
+                                              "control bodies get their accounts from the "
+                                              "administration.")})
         return organisation, False
     new = form.new_organisation
     organisation_id = uuid.uuid4().hex

@@ -12,7 +12,7 @@ from ..store import authorisations as auth
 from ..store import organisations as orgs
 from ..store.accounts import ACTIVE, Account, in_jurisdiction, status_actions
 from .profile import EDITABLE, profile_actions, profile_changes  # noqa: F401 - EDITABLE for the API
-from .recovery import temporary_password_actions
+from .recovery import send_temporary_password, temporary_password_actions
 from .sessions import Current
 
 STATE_CHANGED = N_("This account changed meanwhile; reload it.")
@@ -173,9 +173,7 @@ def reset_password(current: Current, now: datetime) -> None:
     temporary, actions = temporary_password_actions(now)
     _write(account, "reset_password", current, now, [
         *actions, Account.may_choose_secret_question.set(True), Account.session_generation.add(1)])
-    mailer.send(account.email, "password_reset", account.language, account.notification_format,
-                name=account.first_name, email=account.email, temporary_password=temporary,
-                hours=24)
+    send_temporary_password(account, temporary)
 
 
 def unlock(current: Current, now: datetime) -> str:

@@ -137,3 +137,19 @@ def session_cookie(api) -> str:
     """The value of the session cookie of a browser (for calling services directly)."""
     return api.cookie.split("=", 1)[1]
 
+
+
+def operator_without_administrator(name: str = "Bio Négoce Rhône", postal_code: str = "69007") -> str:
+    """A valid operator of the directory that nobody administers yet (as after an import of the
+    directory); returns its id."""
+    import uuid
+
+    from chalicelib.services.organisations import index_fields
+    from chalicelib.store.organisations import Organisation
+
+    organisation = Organisation(uuid.uuid4().hex, kind="operator", status="valid", name=name,
+                                country="FR", city="Lyon", postal_code=postal_code,
+                                address="3 rue de Gerland", contacts={"phone": "+33 4 78 00 00 00"})
+    index_fields(organisation)
+    organisation.save()
+    return organisation.id

@@ -6,8 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.api.conftest import audit_actions, logged_in, make_valid, session_cookie, stored, subjects
-from tests.conftest import account_id, register_and_confirm, registration, staff
+from tests.api.conftest import (audit_actions, logged_in, make_valid, operator_without_administrator,
+                                session_cookie, stored, subjects)
+from tests.conftest import AUTHORITY, account_id, register_and_confirm, registration, staff
 
 EMAIL = "marie.dupont@bio-lyon.fr"
 WRONG = "Not-The-Password-1!"
@@ -152,30 +153,32 @@ def test_two_people_of_an_organisation_without_administrator_activated_at_once_g
         api, mailbox, new_api, atomic_dynamodb):
     from chalicelib.services import user_admin
 
-    agent = staff(new_api, ("agent@agriculture.gouv.fr", "Varenne-Paris-2026!", "FR-CCA"))
-    people = ("anne@ecocert.fr", "bruno@ecocert.fr")
+    agent = staff(new_api, AUTHORITY)
+    organisation_id = operator_without_administrator()
+    people = ("anne@bio-negoce.fr", "bruno@bio-negoce.fr")
     for address in people:
-        register_and_confirm(api, mailbox, address, organisation={"id": "FR-BIO-01"})
+        register_and_confirm(api, mailbox, address, organisation={"id": organisation_id})
     views = [back_office(agent, account_id(agent, address)) for address in people]
     results = at_once(*[lambda view=view: user_admin.activate(view, now()) for view in views])
     assert results == ["valid", "valid"]
     administrators = []
     for address in people:
         roles = logged_in(new_api, address).get("/api/me").json_body["authorisations"]
-        assert [(r["organisation_id"], r["status"]) for r in roles] == [("FR-BIO-01", "valid")]
+        assert [(r["organisation_id"], r["status"]) for r in roles] == [(organisation_id, "valid")]
         administrators += [address] if roles[0]["administrator"] else []
     assert len(administrators) == 1
 
 
 def test_a_stale_administrator_hint_still_gives_one_administrator(api, mailbox, new_api):
     """Both registered while the organisation had no administrator; activated one after the other."""
-    agent = staff(new_api, ("agent@agriculture.gouv.fr", "Varenne-Paris-2026!", "FR-CCA"))
-    for address in ("anne@ecocert.fr", "bruno@ecocert.fr"):
-        register_and_confirm(api, mailbox, address, organisation={"id": "FR-BIO-01"})
-    for address in ("anne@ecocert.fr", "bruno@ecocert.fr"):
+    agent = staff(new_api, AUTHORITY)
+    organisation_id = operator_without_administrator()
+    for address in ("anne@bio-negoce.fr", "bruno@bio-negoce.fr"):
+        register_and_confirm(api, mailbox, address, organisation={"id": organisation_id})
+    for address in ("anne@bio-negoce.fr", "bruno@bio-negoce.fr"):
         assert agent.post(f"/api/authority/accounts/{account_id(agent, address)}/activate").status_code == 200
     flags = [logged_in(new_api, address).get("/api/me").json_body["authorisations"][0]["administrator"]
-             for address in ("anne@ecocert.fr", "bruno@ecocert.fr")]
+             for address in ("anne@bio-negoce.fr", "bruno@bio-negoce.fr")]
     assert flags == [True, False]
 
 

@@ -286,3 +286,11 @@ def test_the_password_may_hold_unicode(api, mailbox, authority, new_api):
     make_valid(api, mailbox, authority, EMAIL, password=password, password_confirmation=password)
     assert new_api().log_in(EMAIL, PASSWORD).status_code == 401
     logged_in(new_api, EMAIL, password)
+
+
+@pytest.mark.parametrize("code", ["FR-DDPP-69", "FR-INAO", "EU-COMMISSION", "FR-BIO-01"])
+def test_authorities_and_control_bodies_cannot_be_picked_at_registration(api, mailbox, code):
+    response = api.post("/api/accounts", registration("intruder@bio-lyon.fr", organisation={"id": code}))
+    assert response.status_code == 400
+    assert "organisation" in response.json_body["error"]["fields"]
+    assert mailbox.messages("intruder@bio-lyon.fr") == []
