@@ -26,7 +26,7 @@ def open_account(account_id):
 
 @route(bp, "/authority/accounts/{account_id}", methods=["PATCH"])
 def save(account_id):
-    data = body(bp.current_request, *user_admin.EDITABLE)
+    data = body(bp.current_request, *user_admin.EDITABLE, "organisation")
     return user_admin.save(_with_target(account_id), data, now())
 
 

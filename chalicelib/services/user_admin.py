@@ -3,14 +3,17 @@ from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError
 
+from .. import reference
 from ..domain import accounts as rules
-from ..domain import normalise
+from ..domain import jurisdiction as places
+from ..domain import normalise, registration
 from ..domain.errors import Conflict, Forbidden, Invalid, N_, NotFound
 from ..mail import mailer
 from ..store import audit, base
 from ..store import authorisations as auth
 from ..store import organisations as orgs
-from ..store.accounts import ACTIVE, Account, in_jurisdiction, status_actions
+from ..store.accounts import ACTIVE, Account, in_jurisdiction, search_text, status_actions
+from .organisations import index_fields
 from .profile import EDITABLE, profile_actions, profile_changes  # noqa: F401 - EDITABLE for the API
 from .recovery import send_temporary_password, temporary_password_actions
 from .sessions import Current
@@ -191,9 +194,68 @@ def delete(current: Current, now: datetime) -> None:
         Account.authority_since.remove(), Account.session_generation.add(1)])
 
 
+ORGANISATION_FIELDS = ("name", "address", "postal_code", "city")
+
+
+def organisation_changes(account: Account, value) -> dict:
+    """Edits of the organisation described at registration (SPEC 1.5 "organisation details").
+    Its postal code may change only within the same authority's area: the account would
+    otherwise leave the jurisdiction of the person editing it."""
+    if not isinstance(value, dict) or not value:
+        raise Invalid({"organisation": N_("This value is not valid.")})
+    form = registration.FieldCollector()
+    for field in sorted(set(value) - set(ORGANISATION_FIELDS)):
+        form.fail(f"organisation.{field}", N_("This field is not expected."))
+    changes = {field: form.check(f"organisation.{field}", normalise.text, value[field],
+                                 required=True, max_length=200)
+               for field in ("name", "address", "city") if field in value}
+    if "postal_code" in value:
+        code = form.check("organisation.postal_code", normalise.postal_code, value["postal_code"])
+        if code and places.competent_authority(
+                account.country, code, reference.departement_authorities(),
+                reference.authority_codes()) != account.authority_id:
+            form.fail("organisation.postal_code", N_("This postal code is in another authority's area."))
+        changes["postal_code"] = code
+    form.raise_if_any()
+    return changes
+
+
 def save(current: Current, data: dict, now: datetime) -> dict:
+    """Personal fields, and the details of an organisation still waiting for its validation
+    (one of the directory's, already valid, is edited in the directory)."""
     account = target(current)
-    changes = profile_changes(data)
-    _write(account, "save", current, now, profile_actions(account, changes),
-           fields=",".join(sorted(changes)))
+    data = dict(data)
+    org_changes = organisation_changes(account, data.pop("organisation")) if "organisation" in data else {}
+    changes = profile_changes(data) if data or not org_changes else {}
+    actions = profile_actions(account, changes) if changes else []
+    extra = None
+    if org_changes:
+        organisation = orgs.Organisation(account.organisation_id, kind=orgs.OPERATOR,
+                                         name=org_changes.get("name", account.organisation_name),
+                                         country=account.country,
+                                         city=org_changes.get("city", account.city))
+        index_fields(organisation)
+        Org = orgs.Organisation
+        org_actions = [getattr(Org, field).set(v) for field, v in org_changes.items()] + [
+            Org.kind_name.set(organisation.kind_name), Org.search_text.set(organisation.search_text),
+            Org.place.set(organisation.place)]
+        account.organisation_name, account.city = organisation.name, organisation.city
+        account.postal_code = org_changes.get("postal_code", account.postal_code)
+        actions += [Account.organisation_name.set(account.organisation_name),
+                    Account.city.set(account.city), Account.postal_code.set(account.postal_code),
+                    Account.search_text.set(search_text(account))]
+
+        def extra(tx):
+            tx.update(Org(account.organisation_id), actions=org_actions,
+                      condition=Org.status == orgs.REQUESTED)
+    try:
+        _write(account, "save", current, now, actions, extra=extra,
+               fields=",".join(sorted([*changes, *(f"organisation.{f}" for f in org_changes)])))
+    except Conflict as conflict:
+        # Writes: 0 account, 1 audit, 2 the organisation (see _write).
+        cause = conflict.__cause__
+        if isinstance(cause, TransactWriteError) and 2 in base.cancelled_at(cause):
+            raise Conflict(N_("This organisation is in the directory: edit it there."),
+                           code="organisation_in_directory") from None
+        raise
     return details(account)

@@ -390,3 +390,29 @@ def test_a_reset_opens_a_locked_account_once_the_temporary_password_is_used(api,
     person = new_api()
     assert person.log_in(EMAIL, mailbox.temporary_password(EMAIL)).json_body["must_change_password"] is True
     assert stored(EMAIL).locked_reason is None
+
+
+def test_save_edits_the_details_of_an_organisation_waiting_for_validation(api, mailbox, authority):
+    register_and_confirm(api, mailbox, EMAIL)
+    ident = account_id(authority, EMAIL)
+    response = authority.patch(f"/api/authority/accounts/{ident}", {"organisation": {
+        "name": "Bio Import Lyon SAS", "address": "14 quai Perrache", "postal_code": "69007"}})
+    assert response.status_code == 200, response.json_body
+    assert response.json_body["organisation"] == "Bio Import Lyon SAS"
+    assert response.json_body["postal_code"] == "69007"
+    assert authority.get("/api/authority/accounts?organisation=sas").json_body[0]["id"] == ident
+    assert audit_actions(ident)[-1] == "save"
+
+
+def test_save_keeps_the_organisation_in_the_authoritys_area_and_the_directory_untouched(
+        api, mailbox, authority):
+    register_and_confirm(api, mailbox, EMAIL)
+    ident = account_id(authority, EMAIL)
+    moved = authority.patch(f"/api/authority/accounts/{ident}", {"organisation": {"postal_code": "75001"}})
+    assert moved.status_code == 400 and "organisation.postal_code" in error_fields(moved)
+    unknown = authority.patch(f"/api/authority/accounts/{ident}", {"organisation": {"country": "DE"}})
+    assert unknown.status_code == 400 and "organisation.country" in error_fields(unknown)
+    authority.post(f"/api/authority/accounts/{ident}/activate")
+    directory = authority.patch(f"/api/authority/accounts/{ident}", {"organisation": {"name": "Other"}})
+    assert directory.status_code == 409 and error_code(directory) == "organisation_in_directory"
+    assert authority.get(f"/api/authority/accounts/{ident}").json_body["organisation"] == "Bio Import Lyon"
