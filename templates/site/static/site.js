@@ -1,16 +1,17 @@
-/* traces: the one script of the site. Plain DOM and fetch, no framework.
-   Texts come from the page (#texts, translated at build time); the page picks its code with
-   <body data-page>. The session cookie is HttpOnly: the page only keeps the CSRF token and a
-   few user facts in sessionStorage. */
+// traces: the one script of the site. Plain DOM and fetch, no framework.
+// Texts come from the page (#texts, translated at build time); the page picks its code with
+// <body data-page>. The session cookie is HttpOnly: the page only keeps the CSRF token and a
+// few user facts in sessionStorage.
 (function () {
   "use strict";
   var doc = document;
   var lang = doc.documentElement.lang || "fr";
-  var T = JSON.parse(doc.getElementById("texts").textContent);
-  var PT = doc.getElementById("page-texts");
+  var T = JSON.parse(byId("texts").textContent);
+  var PT = byId("page-texts");
   if (PT) Object.assign(T, JSON.parse(PT.textContent));
   var store = window.sessionStorage;
 
+  function byId(id) { return doc.getElementById(id); }
   function $(selector, root) { return (root || doc).querySelector(selector); }
   function $all(selector, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(selector)); }
   function url(page) { return "/" + lang + "/" + page; }
@@ -65,8 +66,8 @@
     location.assign(url("login.html") + "?" + new URLSearchParams({ next: next, reason: reason || "session" }));
   }
 
-  /* api(method, path, body, {guard: true}) -> {status, ok, data}. With guard, 401 leads to the
-     login page and 403 password_change_required to the forced change page. */
+  // api(method, path, body, {guard: true}) -> {status, ok, data}. With guard, 401 leads to the
+  // login page and 403 password_change_required to the forced change page.
   async function api(method, path, body, options) {
     options = options || {};
     var headers = { "Accept": "application/json", "Accept-Language": lang };
@@ -115,7 +116,7 @@
 
   function clearErrors(form) {
     $all(".field-error", form).forEach(function (p) {
-      var input = doc.getElementById(p.getAttribute("data-for"));
+      var input = byId(p.getAttribute("data-for"));
       if (input) {
         input.removeAttribute("aria-invalid");
         var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) { return id && id !== p.id; });
@@ -222,7 +223,7 @@
   }
 
   function announce(message, problem) {
-    var box = doc.getElementById("page-status");
+    var box = byId("page-status");
     box.classList.toggle("problem", !!problem);
     box.textContent = message;
     show(box);
@@ -261,7 +262,7 @@
   var pages = {};
 
   pages.register = function () {
-    var form = doc.getElementById("register-form");
+    var form = byId("register-form");
     var questions = form.elements.namedItem("secret_question_id");
     var country = form.elements.namedItem("organisation.country");
     api("GET", "/reference/secret-questions").then(function (r) {
@@ -277,20 +278,20 @@
       return api("GET", "/captcha").then(function (r) {
         if (!r.ok) { announce(T.captcha_failed, true); return; }
         form.elements.namedItem("captcha_id").value = r.data.captcha_id;
-        doc.getElementById("captcha-image").src = r.data.image;
-        doc.getElementById("captcha-audio").src = r.data.audio;
+        byId("captcha-image").src = r.data.image;
+        byId("captcha-audio").src = r.data.audio;
         form.elements.namedItem("captcha_answer").value = "";
       });
     }
     newCaptcha();
-    doc.getElementById("captcha-new").addEventListener("click", function () {
+    byId("captcha-new").addEventListener("click", function () {
       newCaptcha().then(function () { form.elements.namedItem("captcha_answer").focus(); });
     });
 
     function mode() {
-      var existing = doc.getElementById("org-mode-existing").checked;
-      doc.getElementById("org-existing").hidden = !existing;
-      doc.getElementById("org-new").hidden = existing;
+      var existing = byId("org-mode-existing").checked;
+      byId("org-existing").hidden = !existing;
+      byId("org-new").hidden = existing;
     }
     $all("[name=organisation_mode]").forEach(function (r) { r.addEventListener("change", mode); });
     mode();
@@ -300,10 +301,10 @@
       ["phone", "fax", "additional_info"].forEach(function (k) { if (data[k] === "") delete data[k]; });
       var result = await api("POST", "/accounts", data);
       if (result.ok) {
-        $(".js-email", doc.getElementById("register-done")).textContent = data.email;
+        $(".js-email", byId("register-done")).textContent = data.email;
         hide(form);
-        hide(doc.getElementById("register-intro"));
-        reveal(doc.getElementById("register-done"));
+        hide(byId("register-intro"));
+        reveal(byId("register-done"));
         return result;
       }
       await newCaptcha();  // a code serves once: every answer from the API spends it
@@ -313,10 +314,10 @@
 
   pages.confirm = async function () {
     var token = param("token");
-    var loading = doc.getElementById("confirm-loading");
+    var loading = byId("confirm-loading");
     function problem(id, message) {
       hide(loading);
-      var panel = doc.getElementById(id);
+      var panel = byId(id);
       if (message && $(".js-message", panel)) $(".js-message", panel).textContent = message;
       reveal(panel);
     }
@@ -327,22 +328,22 @@
     else if (result.data.status !== "new") { problem("confirm-already"); }
     else {
       hide(loading);
-      var section = doc.getElementById("confirm-request");
+      var section = byId("confirm-request");
       $(".js-name", section).textContent = [result.data.first_name, result.data.last_name].join(" ");
       $(".js-email", section).textContent = result.data.email;
       show(section);
     }
-    var form = doc.getElementById("confirm-form");
+    var form = byId("confirm-form");
     onSubmit(form, async function () {
       var r = await api("POST", "/accounts/confirm", { token: token });
-      if (r.ok) { hide(doc.getElementById("confirm-request")); reveal(doc.getElementById("confirm-done")); }
-      else if (r.status === 410) { hide(doc.getElementById("confirm-request")); problem("confirm-expired"); return null; }
+      if (r.ok) { hide(byId("confirm-request")); reveal(byId("confirm-done")); }
+      else if (r.status === 410) { hide(byId("confirm-request")); problem("confirm-expired"); return null; }
       return r;
     });
-    var resend = doc.getElementById("resend-form");
+    var resend = byId("resend-form");
     onSubmit(resend, async function (data) {
       var r = await api("POST", "/accounts/confirm/resend", { email: data.email });
-      if (r.ok) { hide(doc.getElementById("confirm-expired")); reveal(doc.getElementById("resend-done")); }
+      if (r.ok) { hide(byId("confirm-expired")); reveal(byId("resend-done")); }
       return r;
     });
   };
@@ -354,12 +355,12 @@
 
   pages.login = function () {
     var reason = param("reason");
-    var notice = doc.getElementById("login-notice");
+    var notice = byId("login-notice");
     if (reason === "logged_out" || reason === "session") {
-      notice.textContent = doc.getElementById(reason === "session" ? "notice-session-ended" : "notice-logged-out").content.textContent;
+      notice.textContent = byId(reason === "session" ? "notice-session-ended" : "notice-logged-out").content.textContent;
       show(notice);
     }
-    var form = doc.getElementById("login-form");
+    var form = byId("login-form");
     onSubmit(form, async function (data) {
       var r = await api("POST", "/session", { email: data.email, password: data.password });
       if (!r.ok) return r;
@@ -373,16 +374,16 @@
   };
 
   pages["forgot-password"] = function () {
-    var form = doc.getElementById("forgot-form");
+    var form = byId("forgot-form");
     onSubmit(form, async function (data) {
       var r = await api("POST", "/password/forgot", { email: data.email });
-      if (r.ok) { hide(form); reveal(doc.getElementById("forgot-done")); }
+      if (r.ok) { hide(form); reveal(byId("forgot-done")); }
       return r;
     });
   };
 
   async function passwordPage() {
-    var form = doc.getElementById("password-form");
+    var form = byId("password-form");
     var forced = form.getAttribute("data-forced") === "true";
     var me = await api("GET", "/me", undefined, { guard: true });
     if (!me.ok) { announce(me.data.error.message, true); return; }
@@ -392,10 +393,10 @@
     var choose = forced && me.data.may_choose_secret_question;
     if (choose) {
       options(form.elements.namedItem("secret_question_id"), list.map(function (q) { return { value: q.id, text: q.text }; }));
-      show(doc.getElementById("choose-question"));
+      show(byId("choose-question"));
     } else {
       var mine = list.filter(function (q) { return q.id === me.data.secret_question_id; })[0];
-      if (mine) { $(".js-question", form).textContent = mine.text; show(doc.getElementById("your-question")); }
+      if (mine) { $(".js-question", form).textContent = mine.text; show(byId("your-question")); }
     }
     show(form);
     onSubmit(form, async function (data) {
@@ -406,7 +407,7 @@
         if (user) { user.must_change_password = false; session.save(null, user); }
         hide(form);
         $all("main > p").forEach(hide);
-        reveal(doc.getElementById("password-done"));
+        reveal(byId("password-done"));
       }
       return r;
     });
@@ -416,11 +417,11 @@
 
   pages.profile = async function () {
     var me = await api("GET", "/me", undefined, { guard: true });
-    hide(doc.getElementById("profile-loading"));
+    hide(byId("profile-loading"));
     if (!me.ok) { announce(me.data.error.message, true); return; }
     var p = me.data;
     rememberMe(p);
-    var box = doc.getElementById("profile");
+    var box = byId("profile");
     text($(".js-email", box), p.email);
     text($(".js-status", box), statusLabel(p));
     text($(".js-organisation", box), p.organisation && (p.organisation.name || p.organisation.id));
@@ -435,7 +436,7 @@
       cell(row, T["status_" + a.status] || a.status);
       body.appendChild(row);
     });
-    var form = doc.getElementById("profile-form");
+    var form = byId("profile-form");
     fill(form, p);
     show(box);
     onSubmit(form, async function (data) {
@@ -449,8 +450,8 @@
     if (session.csrf()) await api("DELETE", "/session");
     session.clear();
     updateNav();
-    hide(doc.getElementById("logout-progress"));
-    reveal(doc.getElementById("logout-done"));
+    hide(byId("logout-progress"));
+    reveal(byId("logout-done"));
   };
 
   function accountRow(account, columns) {
@@ -474,15 +475,15 @@
 
   pages.backoffice = async function () {
     var queue = await api("GET", "/authority/accounts?status=confirmed", undefined, { guard: true });
-    var summary = doc.getElementById("queue-summary");
+    var summary = byId("queue-summary");
     if (!queue.ok) { summary.textContent = queue.data.error.message; return; }
     summary.textContent = queue.data.length ? T.queue_count.replace("%(count)s", queue.data.length) : T.queue_empty;
-    var table = doc.getElementById("queue-table");
+    var table = byId("queue-table");
     var body = $("tbody", table);
     queue.data.forEach(function (a) { body.appendChild(accountRow(a, ["name", "email", "organisation", "postal_code", "city", "created_at"])); });
     table.hidden = !queue.data.length;
 
-    var form = doc.getElementById("search-form");
+    var form = byId("search-form");
     var initial = new URLSearchParams(location.search);
     var searched = false;
     initial.forEach(function (value, key) { var el = form.elements.namedItem(key); if (el) { el.value = value; searched = true; } });
@@ -495,10 +496,10 @@
       var body = $("#results-table tbody");
       body.innerHTML = "";
       r.data.forEach(function (a) { body.appendChild(accountRow(a, ["name", "email", "country", "postal_code", "city", "organisation", "status"])); });
-      doc.getElementById("results-table").hidden = !r.data.length;
-      doc.getElementById("results-summary").textContent = r.data.length ? T.result_count.replace("%(count)s", r.data.length) : T.no_results;
-      show(doc.getElementById("results"));
-      if (focus) doc.getElementById("results-title").focus();
+      byId("results-table").hidden = !r.data.length;
+      byId("results-summary").textContent = r.data.length ? T.result_count.replace("%(count)s", r.data.length) : T.no_results;
+      show(byId("results"));
+      if (focus) byId("results-title").focus();
       return r;
     }
     onSubmit(form, function (data) { return search(data, true); });
@@ -507,11 +508,11 @@
 
   pages["backoffice-account"] = async function () {
     var id = param("id");
-    var loading = doc.getElementById("account-loading");
-    var box = doc.getElementById("account");
-    var problem = doc.getElementById("account-problem");
-    var form = doc.getElementById("account-form");
-    var actionErrors = doc.getElementById("action-errors");
+    var loading = byId("account-loading");
+    var box = byId("account");
+    var problem = byId("account-problem");
+    var form = byId("account-form");
+    var actionErrors = byId("action-errors");
     var path = "/authority/accounts/" + encodeURIComponent(id || "");
     var account = null;
 
@@ -524,7 +525,7 @@
       $all("[data-when-status]", box).forEach(function (b) {
         b.hidden = b.getAttribute("data-when-status").split(" ").indexOf(a.status) < 0;
       });
-      doc.getElementById("do-unlock").hidden = !a.locked;
+      byId("do-unlock").hidden = !a.locked;
       fill(form, a);
       form.closest("section").hidden = a.status === "deleted";
     }
@@ -552,11 +553,11 @@
       try {
         var r = await api(method, path + suffix, body, { guard: true });
         if (!r.ok) { actionFailed(r); return r; }
-        hide(doc.getElementById("refuse-form"));
-        hide(doc.getElementById("delete-confirm"));
+        hide(byId("refuse-form"));
+        hide(byId("delete-confirm"));
         await load();
         announce(message);
-        focusOn(doc.getElementById("page-status"));
+        focusOn(byId("page-status"));
         return r;
       } catch (e) {
         if (!e || !e.redirecting) throw e;
@@ -570,16 +571,16 @@
         if (open) { var first = $("textarea, button", panel); if (first) first.focus(); }
       });
     }
-    doc.getElementById("do-activate").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/activate", {}, T.activated); });
-    doc.getElementById("do-unlock").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/unlock", {}, T.unlocked); });
-    doc.getElementById("do-reset").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/reset-password", {}, T.reset); });
-    toggle(doc.getElementById("do-refuse"), doc.getElementById("refuse-form"));
-    toggle(doc.getElementById("do-delete"), doc.getElementById("delete-confirm"));
-    doc.getElementById("do-delete-confirm").addEventListener("click", function (e) { act(e.currentTarget, "DELETE", "", undefined, T.deleted); });
-    var refuse = doc.getElementById("refuse-form");
+    byId("do-activate").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/activate", {}, T.activated); });
+    byId("do-unlock").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/unlock", {}, T.unlocked); });
+    byId("do-reset").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/reset-password", {}, T.reset); });
+    toggle(byId("do-refuse"), byId("refuse-form"));
+    toggle(byId("do-delete"), byId("delete-confirm"));
+    byId("do-delete-confirm").addEventListener("click", function (e) { act(e.currentTarget, "DELETE", "", undefined, T.deleted); });
+    var refuse = byId("refuse-form");
     onSubmit(refuse, async function (data) {
       var r = await api("POST", path + "/refuse", { reason: data.reason }, { guard: true });
-      if (r.ok) { refuse.reset(); hide(refuse); await load(); announce(T.refused); focusOn(doc.getElementById("page-status")); }
+      if (r.ok) { refuse.reset(); hide(refuse); await load(); announce(T.refused); focusOn(byId("page-status")); }
       return r;
     });
     onSubmit(form, async function (data) {
@@ -618,11 +619,13 @@
   function statusOf(s) { return T["status_" + s] || s; }
 
   /* The operator form: its fields as the API takes them, and where the API's error names point. */
+  /* Editing (no request), an emptied field is sent as null: PATCH clears it. */
   function orgData(form, withRequest) {
     var v = values(form), d = {}, map = { identifiers: "eori", contacts: "contacts.phone" }, ids = [];
-    ["name", "address", "postal_code", "city", "region", "country", "control_body_id"].forEach(function (k) { if (v[k]) d[k] = v[k].trim(); });
+    function put(to, k, value) { if (value && value.trim()) to[k] = value.trim(); else if (!withRequest) to[k] = null; }
+    ["name", "address", "postal_code", "city", "region", "country", "control_body_id"].forEach(function (k) { put(d, k, v[k]); });
     d.contacts = {};
-    Object.keys(v.contacts || {}).forEach(function (k) { if (v.contacts[k]) d.contacts[k] = v.contacts[k]; });
+    Object.keys(v.contacts || {}).forEach(function (k) { put(d.contacts, k, v.contacts[k]); });
     [["eori", "eori", v.eori], [v.other_type, "other_value", v.other_value]].forEach(function (i) {
       if (!i[2]) return;
       map["identifiers." + ids.length + ".value"] = map["identifiers." + ids.length + ".type"] = i[1];
@@ -639,12 +642,13 @@
     if (f) Object.keys(f).forEach(function (k) { if (map[k] && !f[map[k]]) { f[map[k]] = f[k]; delete f[k]; } });
     return r;
   }
+  /* The control bodies that certify in the chosen country, offered in the datalist. */
   function controlBodies(form) {
-    var country = form.elements.namedItem("country"), list = doc.getElementById("control-bodies");
+    var country = form.elements.namedItem("country"), list = byId("control-bodies");
     function load() {
-      api("GET", "/organisations?" + new URLSearchParams({ kind: "control_body", country: country.value })).then(function (r) {
+      api("GET", "/reference/control-bodies?" + new URLSearchParams({ certifies_in: country.value })).then(function (r) {
         list.innerHTML = "";
-        (r.ok ? r.data.items : []).forEach(function (c) {
+        (r.ok ? r.data : []).forEach(function (c) {
           var o = doc.createElement("option");
           o.value = c.id;
           o.textContent = c.name;
@@ -655,29 +659,50 @@
     country.addEventListener("change", load);
     load();
   }
+  // Sections and activities in the page's language (GET /reference/sections|activities): their
+  // names go to T (section_<id>, activity_<id>) and the [data-reference] selects and fieldsets
+  // get one option or checkbox each.
+  function reference() {
+    return Promise.all(["section", "activity"].map(async function (k) {
+      var list = k === "section" ? "sections" : "activities", r = await api("GET", "/reference/" + list), items = r.ok ? r.data : [];
+      items.forEach(function (i) { T[k + "_" + i.id] = i.name; });
+      $all("[data-reference=" + list + "]").forEach(function (el) {
+        if (el.tagName === "SELECT") return options(el, items.map(function (i) { return { value: i.id, text: i.name }; }));
+        items.forEach(function (i) {
+          var div = doc.createElement("div");
+          div.className = "radio";
+          div.innerHTML = '<input type="checkbox"><label></label>';
+          var box = div.firstChild;
+          box.id = div.lastChild.htmlFor = "f-" + list + "-" + i.id; box.name = list; box.value = i.id;
+          div.lastChild.textContent = i.name;
+          el.appendChild(div);
+        });
+      });
+    }));
+  }
 
   pages["role-request"] = async function () {
     var me = await api("GET", "/me", undefined, { guard: true });
     if (!me.ok) { announce(me.data.error.message, true); return; }
     rememberMe(me.data);
     var auths = me.data.authorisations || [];
-    doc.getElementById("no-role").hidden = auths.some(function (a) { return a.status === "valid"; });
+    byId("no-role").hidden = auths.some(function (a) { return a.status === "valid"; });
     var held = me.data.role_kind && auths.some(function (a) { return a.status === "valid" || a.status === "requested"; }) && me.data.role_kind;
     if (held) {
       $all(".kind").forEach(function (k) { k.hidden = k.getAttribute("data-kind") !== held; });
-      doc.getElementById("kind-" + held).checked = true;
-      doc.getElementById("kind-only").textContent = T.only_kind;
-      show(doc.getElementById("kind-only"));
+      byId("kind-" + held).checked = true;
+      byId("kind-only").textContent = T.only_kind;
+      show(byId("kind-only"));
     }
-    var form = doc.getElementById("search-form"), dialog = doc.getElementById("request-dialog");
-    var requestForm = doc.getElementById("request-form"), body = $("#results-table tbody");
+    var form = byId("search-form"), dialog = byId("request-dialog");
+    var requestForm = byId("request-form"), body = $("#results-table tbody");
     var cursors = [null], at = 0, found = {};
     function kind() { return ($("input[name=kind]:checked") || {}).value || "operator"; }
-    function kindChanged() { doc.getElementById("create-operator").hidden = kind() !== "operator"; }
-    $all("input[name=kind]").forEach(function (r) { r.addEventListener("change", function () { kindChanged(); if (!doc.getElementById("results").hidden) search(0, false); }); });
+    function kindChanged() { byId("create-operator").hidden = kind() !== "operator"; }
+    $all("input[name=kind]").forEach(function (r) { r.addEventListener("change", function () { kindChanged(); if (!byId("results").hidden) search(0, false); }); });
     kindChanged();
     var initial = new URLSearchParams(location.search);
-    await countries(form.elements.namedItem("country"), initial.get("country"));
+    await Promise.all([countries(form.elements.namedItem("country"), initial.get("country")), reference()]);
     if (initial.get("q")) form.elements.namedItem("q").value = initial.get("q");
 
     async function search(page, focus) {
@@ -701,30 +726,30 @@
         cell(row, [activitiesText(o), codesText(o.codes)].filter(Boolean).join(" · "));
         body.appendChild(row);
       });
-      doc.getElementById("results-table").hidden = !r.data.items.length;
-      doc.getElementById("results-summary").textContent = r.data.items.length ? fmt(T.found, { count: r.data.items.length }) : T.none_found;
-      doc.getElementById("page-previous").hidden = !at;
-      doc.getElementById("page-next").hidden = !r.data.cursor;
-      show(doc.getElementById("results"));
-      if (focus) doc.getElementById("results-title").focus();
+      byId("results-table").hidden = !r.data.items.length;
+      byId("results-summary").textContent = r.data.items.length ? fmt(T.found, { count: r.data.items.length }) : T.none_found;
+      byId("page-previous").hidden = !at;
+      byId("page-next").hidden = !r.data.cursor;
+      show(byId("results"));
+      if (focus) byId("results-title").focus();
       return r;
     }
     onSubmit(form, function () { cursors = [null]; return search(0, true); });
-    doc.getElementById("page-next").addEventListener("click", function () { search(at + 1, true); });
-    doc.getElementById("page-previous").addEventListener("click", function () { search(at - 1, true); });
+    byId("page-next").addEventListener("click", function () { search(at + 1, true); });
+    byId("page-previous").addEventListener("click", function () { search(at - 1, true); });
     if (initial.get("q")) search(0, false);
 
     function chosen() { return ticked(body, "organisation").map(function (id) { return found[id]; }); }
-    doc.getElementById("request-open").addEventListener("click", function () {
+    byId("request-open").addEventListener("click", function () {
       var list = chosen();
-      if (!list.length) { announce(T.choose_first, true); focusOn(doc.getElementById("page-status")); return; }
+      if (!list.length) { announce(T.choose_first, true); focusOn(byId("page-status")); return; }
       $(".js-orgs", requestForm).textContent = list.map(function (o) { return o.name; }).join(", ");
       clearErrors(requestForm);
       dialog.showModal();
     });
     $("[data-close]", dialog).addEventListener("click", function () { dialog.close(); });
     onSubmit(requestForm, async function (data) {
-      var outcome = doc.getElementById("request-outcome"), list = chosen(), lines = [];
+      var outcome = byId("request-outcome"), list = chosen(), lines = [];
       for (var i = 0; i < list.length; i++) {
         var r = await api("POST", "/authorisations", Object.assign({ organisation_id: list[i].id }, data), { guard: true });
         if (!r.ok && r.status === 400) return r;
@@ -735,28 +760,28 @@
       outcome.innerHTML = "";
       lines.forEach(function (l) { var li = doc.createElement("li"); li.textContent = l[1]; if (!l[0]) li.className = "field-error"; outcome.appendChild(li); });
       show(outcome);
-      show(doc.getElementById("request-next"));
+      show(byId("request-next"));
       announce(lines.map(function (l) { return l[1]; }).join(" "), lines.some(function (l) { return !l[0]; }));
-      focusOn(doc.getElementById("page-status"));
+      focusOn(byId("page-status"));
       $all("input[name=organisation]:checked", body).forEach(function (c) { c.checked = false; });
     });
   };
 
   pages["operator-new"] = async function () {
-    var form = doc.getElementById("operator-form"), dup = doc.getElementById("duplicates"), confirm = false;
-    await countries(form.elements.namedItem("country"));
+    var form = byId("operator-form"), dup = byId("duplicates"), confirm = false;
+    await Promise.all([countries(form.elements.namedItem("country")), reference()]);
     controlBodies(form);
     var withRequest = form.elements.namedItem("with_request");
     function requestFields() { $all("[name^='request.']", form).forEach(function (el) { el.closest(".field").hidden = !withRequest.checked; }); }
     withRequest.addEventListener("change", requestFields);
     function done(message, id) {
       hide(form);
-      var panel = doc.getElementById("operator-done");
+      var panel = byId("operator-done");
       $(".js-message", panel).textContent = message;
       $(".js-link", panel).href = url("roles/organisation.html") + "?" + new URLSearchParams({ id: id });
       reveal(panel);
     }
-    doc.getElementById("confirm-duplicate").addEventListener("click", function () {
+    byId("confirm-duplicate").addEventListener("click", function () {
       confirm = true;
       form.requestSubmit();
     });
@@ -789,12 +814,12 @@
   };
 
   pages["roles-mine"] = async function () {
-    var table = doc.getElementById("roles-table"), body = $("tbody", table);
+    var table = byId("roles-table"), body = $("tbody", table);
     async function load() {
       var r = await api("GET", "/authorisations", undefined, { guard: true });
-      hide(doc.getElementById("roles-loading"));
+      hide(byId("roles-loading"));
       if (!r.ok) { announce(r.data.error.message, true); return; }
-      var counts = doc.getElementById("role-counts");
+      var counts = byId("role-counts");
       counts.innerHTML = "";
       Object.keys(r.data.counts).forEach(function (s) {
         var li = doc.createElement("li");
@@ -817,28 +842,35 @@
             var w = await api("POST", "/authorisations/" + a.id + "/withdraw", {}, { guard: true });
             await load();
             announce(w.ok ? T.withdrawn : w.data.error.message, !w.ok);
-            focusOn(doc.getElementById("page-status"));
+            focusOn(byId("page-status"));
           }, "secondary"));
         }
         body.appendChild(row);
       });
       table.hidden = !r.data.items.length;
-      var empty = doc.getElementById("roles-empty");
+      var empty = byId("roles-empty");
       empty.textContent = T.no_roles;
       empty.hidden = !!r.data.items.length;
-      show(doc.getElementById("roles"));
+      show(byId("roles"));
     }
     await load();
   };
 
+  // The queue of requests (decided rows stay, with their new status), then the valid and the
+  // suspended roles the caller may act on, each list from GET /authorisations/pending?status=.
   pages["roles-pending"] = async function () {
-    var table = doc.getElementById("pending-table"), body = $("tbody", table), errors = doc.getElementById("action-errors");
-    var dialog = doc.getElementById("reason-dialog"), reasonForm = doc.getElementById("reason-form"), waiting = null;
-    var r = await api("GET", "/authorisations/pending", undefined, { guard: true });
-    hide(doc.getElementById("pending-loading"));
-    if (!r.ok) { announce(r.data.error.message, true); return; }
-    var items = r.data;
-    doc.getElementById("pending-summary").textContent = items.length ? fmt(T.pending_count, { count: items.length }) : T.pending_empty;
+    var errors = byId("action-errors"), lists = {};
+    var dialog = byId("reason-dialog"), reasonForm = byId("reason-form"), waiting = null;
+    async function load(status) {
+      var r = await api("GET", "/authorisations/pending?status=" + status, undefined, { guard: true });
+      if (r.ok) { lists[status] = r.data; render(status); } else announce(r.data.error.message, true);
+      return r.ok;
+    }
+    function reload() { return Promise.all([load("valid"), load("suspended")]); }
+    var ok = await load("requested");
+    hide(byId("pending-loading"));
+    if (!ok) return;
+    await reload();
     $("[data-close]", dialog).addEventListener("click", function () { dialog.close(); });
     async function act(a, action, data) {
       hide(errors);
@@ -854,13 +886,15 @@
       a.status = q.data.status;
       a.administrator = q.data.administrator;
       dialog.close();
-      render();
+      render("requested");
+      await reload();
       announce(T["done_" + action]);
-      focusOn(doc.getElementById("page-status"));
+      focusOn(byId("page-status"));
       return q;
     }
     onSubmit(reasonForm, function (data) { return act(waiting[0], waiting[1], { reason: data.reason }); });
-    function render() {
+    function render(status) {
+      var id = status === "requested" ? "pending" : status, table = byId(id + "-table"), body = $("tbody", table), items = lists[status];
       body.innerHTML = "";
       items.forEach(function (a) {
         var row = doc.createElement("tr"), name = a.requester_name || a.account_id;
@@ -869,14 +903,14 @@
         org.appendChild(doc.createTextNode([" ", a.postal_code, a.city].filter(Boolean).join(" ")));
         cell(row, kindLabel(a.role_kind) + (a.administrator ? " (" + T.administrator + ")" : ""));
         cell(row, [date(a.created_at), a.message, a.email, a.phone].filter(Boolean).join(" · "));
-        cell(row, statusOf(a.status));
-        var td = nodeCell(row), list = { requested: ["validate", "reject"], valid: ["suspend", "admin"], suspended: ["reinstate"] }[a.status] || [];
+        cell(row, statusOf(a.status) + (a.status === "suspended" && a.reason ? " – " + a.reason : ""));
+        var td = nodeCell(row), list = a.status !== status ? [] : { requested: ["validate", "reject"], valid: ["suspend", "admin"], suspended: ["reinstate"] }[status];
         list.forEach(function (action) {
           var label = action === "admin" ? (a.administrator ? T.remove_admin : T.grant_admin) : T[action];
           td.appendChild(button(label, fmt(T.action_for, { action: label, name: name + ", " + a.organisation_name }), function () {
             if (action === "reject" || action === "suspend") {
               waiting = [a, action];
-              doc.getElementById("reason-title").textContent = T["title_" + action];
+              byId("reason-title").textContent = T["title_" + action];
               $(".js-who", reasonForm).textContent = name + " – " + a.organisation_name;
               clearErrors(reasonForm);
               reasonForm.reset();
@@ -888,16 +922,18 @@
         body.appendChild(row);
       });
       table.hidden = !items.length;
+      byId(id + "-summary").textContent = items.length ? (id === "pending" ? fmt(T.pending_count, { count: items.length }) : "") : T[id + "_empty"];
     }
-    render();
   };
 
   pages.organisation = async function () {
-    var id = param("id") || "", box = doc.getElementById("org"), form = doc.getElementById("org-form"), org = null;
+    var id = param("id") || "", box = byId("org"), form = byId("org-form"), org = null;
+    var names = reference();
     async function load() {
+      await names;
       var r = await api("GET", "/organisations/" + encodeURIComponent(id), undefined, { guard: true });
-      hide(doc.getElementById("org-loading"));
-      if (!r.ok) { var p = doc.getElementById("org-problem"); $(".js-message", p).textContent = r.data.error.message; reveal(p); return null; }
+      hide(byId("org-loading"));
+      if (!r.ok) { var p = byId("org-problem"); $(".js-message", p).textContent = r.data.error.message; reveal(p); return null; }
       org = r.data;
       text($(".js-name", box), org.name);
       text($(".js-kind", box), kindLabel(org.kind));
@@ -927,12 +963,12 @@
     }
     fillOrg();
     if (org.kind !== "operator") form.elements.namedItem("control_body_id").closest(".field").hidden = true;
-    show(doc.getElementById("org-edit"));
+    show(byId("org-edit"));
     onSubmit(form, async function () {
       var o = orgData(form, false);
       o.data.version = org.version;
       var r = remap(await api("PATCH", "/organisations/" + encodeURIComponent(id), o.data, { guard: true }), o.map);
-      if (r.ok) { await load(); fillOrg(); announce(T.saved_org); focusOn(doc.getElementById("page-status")); }
+      if (r.ok) { await load(); fillOrg(); announce(T.saved_org); focusOn(byId("page-status")); }
       return r;
     });
   };
