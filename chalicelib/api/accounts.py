@@ -54,9 +54,10 @@ def forgot():
 @route(bp, "/password/change", methods=["POST"])
 def change_password():
     request = bp.current_request
+    current = security.current(request, allow_password_change=True)
     data = body(request, "current_password", "new_password", "new_password_confirmation",
                 "secret_answer", "secret_question_id")
-    recovery.change_password(security.current(request, allow_password_change=True), data, now())
+    recovery.change_password(current, data, now())
     return {"status": "changed"}
 
 
@@ -68,5 +69,5 @@ def me():
 @route(bp, "/me", methods=["PATCH"])
 def update_me():
     request = bp.current_request
-    data = body(request, *profile.EDITABLE)
-    return profile.update(security.current(request), data, now())
+    current = security.current(request)
+    return profile.update(current, body(request, *profile.EDITABLE), now())

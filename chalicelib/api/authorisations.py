@@ -37,8 +37,8 @@ def _load(authorisation_id: str):
 
 def _decision(action: str):
     def view(authorisation_id):
-        data = body(bp.current_request, *(("reason",) if action in ("reject", "suspend") else ()))
         current, found, person = _load(authorisation_id)
+        data = body(bp.current_request, *(("reason",) if action in ("reject", "suspend") else ()))
         return authorisations.decide(current, found, person, action, data, now())
 
     view.__name__ = action
@@ -51,6 +51,6 @@ for _action in ("validate", "reject", "suspend", "reinstate", "withdraw"):
 
 @route(bp, "/authorisations/{authorisation_id}/administrator", methods=["POST"])
 def administrator(authorisation_id):
-    data = body(bp.current_request, "administrator", required=())
     current, found, person = _load(authorisation_id)
+    data = body(bp.current_request, "administrator", required=())
     return authorisations.set_administrator(current, found, person, data.get("administrator"), now())

@@ -26,8 +26,8 @@ def open_account(account_id):
 
 @route(bp, "/authority/accounts/{account_id}", methods=["PATCH"])
 def save(account_id):
-    data = body(bp.current_request, *user_admin.EDITABLE, "organisation")
-    return user_admin.save(_with_target(account_id), data, now())
+    current = _with_target(account_id)
+    return user_admin.save(current, body(bp.current_request, *user_admin.EDITABLE, "organisation"), now())
 
 
 @route(bp, "/authority/accounts/{account_id}", methods=["DELETE"])
@@ -38,24 +38,28 @@ def delete(account_id):
 
 @route(bp, "/authority/accounts/{account_id}/activate", methods=["POST"])
 def activate(account_id):
+    current = _with_target(account_id)
     body(bp.current_request)
-    return {"status": user_admin.activate(_with_target(account_id), now())}
+    return {"status": user_admin.activate(current, now())}
 
 
 @route(bp, "/authority/accounts/{account_id}/refuse", methods=["POST"])
 def refuse(account_id):
+    current = _with_target(account_id)
     data = body(bp.current_request, "reason")
-    return {"status": user_admin.refuse(_with_target(account_id), data.get("reason"), now())}
+    return {"status": user_admin.refuse(current, data.get("reason"), now())}
 
 
 @route(bp, "/authority/accounts/{account_id}/reset-password", methods=["POST"], status=202)
 def reset_password(account_id):
+    current = _with_target(account_id)
     body(bp.current_request)
-    user_admin.reset_password(_with_target(account_id), now())
+    user_admin.reset_password(current, now())
     return {}
 
 
 @route(bp, "/authority/accounts/{account_id}/unlock", methods=["POST"])
 def unlock(account_id):
+    current = _with_target(account_id)
     body(bp.current_request)
-    return {"status": user_admin.unlock(_with_target(account_id), now())}
+    return {"status": user_admin.unlock(current, now())}

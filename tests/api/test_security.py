@@ -167,3 +167,13 @@ def test_a_password_change_with_a_wrong_answer_leaves_the_password(api, mailbox,
                                          "new_password_confirmation": NEW_PASSWORD, "secret_answer": "Everest"})
     assert logged_in(new_api, EMAIL, PASSWORD)
     assert new_api().log_in(EMAIL, NEW_PASSWORD).status_code == 401
+
+
+@pytest.mark.parametrize("method, path", [
+    ("patch", "/api/me"), ("post", "/api/password/change"),
+    ("patch", "/api/authority/accounts/0123456789abcdef0123456789abcdef"),
+    ("post", "/api/authority/accounts/0123456789abcdef0123456789abcdef/refuse"),
+])
+def test_a_request_without_a_session_is_told_to_log_in_before_its_body_is_judged(api, method, path):
+    response = api.call(method.upper(), path, {"status": "valid"})
+    assert response.status_code == 401
