@@ -256,7 +256,7 @@ def _operator(data, out, activities, ref: Reference, form: FieldCollector):
                                             "certifies it."))
         out["control_body_id"] = None
         return
-    if control_body not in ref.control_bodies:
+    if not isinstance(control_body, str) or control_body not in ref.control_bodies:
         form.fail("control_body_id", N_("This control body is not in the directory."))
     elif out["country"] and ref.control_bodies[control_body] and \
             out["country"] not in ref.control_bodies[control_body]:

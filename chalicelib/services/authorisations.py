@@ -38,7 +38,7 @@ def contact_fields(value) -> dict:
         form.fail(unknown, N_("This field is not expected."))
     found = {
         "message": form.check("message", normalise.multiline, value.get("message"), max_length=1000),
-        "email": form.check("email", lambda v: normalise.email(v) if (v or "").strip() else "",
+        "email": form.check("email", lambda v: normalise.email(v) if v not in (None, "") else "",
                             value.get("email")),
         "phone": form.check("phone", normalise.phone, value.get("phone")),
     }

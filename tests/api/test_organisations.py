@@ -184,3 +184,19 @@ def test_the_administrator_edits_and_a_stale_version_is_refused(person):
     bad = person.patch(f"/api/organisations/{org_id}", {"version": current["version"] + 1,
                                                         "activities": ["organic_importer"]})
     assert bad.status_code == 400 and "identifiers" in bad.json_body["error"]["fields"]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("control_body_id", []), ("control_body_id", {"code": "FR-BIO-01"}), ("name", 5),
+    ("contacts", "x"), ("identifiers", {}), ("activities", "organic_importer"),
+    ("request", {"email": 5}), ("request", {"email": True}),
+])
+def test_values_of_the_wrong_type_are_refused_field_by_field(person, field, value):
+    response = person.post("/api/organisations", operator(**{field: value}))
+    assert response.status_code == 400, response.json_body
+    assert response.json_body["error"]["fields"]
+
+
+def test_a_request_with_an_e_mail_of_the_wrong_type_is_refused(person):
+    response = person.post("/api/authorisations", {"organisation_id": "FR-BIO-01", "email": 5})
+    assert response.status_code == 400 and "email" in response.json_body["error"]["fields"]
