@@ -70,4 +70,4 @@ def me():
 def update_me():
     request = bp.current_request
     current = security.current(request)
-    return profile.update(current, body(request, *profile.EDITABLE), now())
+    return profile.update(current, body(request, *profile.EDITABLE, *profile.PREFERENCES), now())

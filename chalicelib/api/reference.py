@@ -19,6 +19,11 @@ def countries():
     return reference.countries(language(bp.current_request))
 
 
+@route(bp, "/reference/time-zones")
+def time_zones():
+    return sorted(reference.time_zones())
+
+
 @route(bp, "/reference/sections")
 def sections():
     return reference.sections(language(bp.current_request))

@@ -14,21 +14,22 @@ from ..store.accounts import Account, pending_requests
 ADMINISTRATORS = "admins:"
 
 
-def _recipients(validator_id: str) -> list[Account]:
-    """The valid, unlocked people who decide for `validator_id`."""
+def _recipients(validator_id: str, template: str) -> list[Account]:
+    """The valid, unlocked people who decide for `validator_id` and receive this digest."""
     if validator_id.startswith(ADMINISTRATORS):
         holders = [h for h in authorisations.holders(validator_id[len(ADMINISTRATORS):]) if h.administrator]
     else:
         holders = authorisations.holders(validator_id)
     ids = sorted({h.account_id for h in holders})
     people = Account.batch_get(ids) if ids else []
-    return [p for p in people if p.status == "valid" and not p.locked]
+    return [p for p in people if p.status == "valid" and not p.locked
+            and template not in (p.muted_notifications or ())]
 
 
 def _send(groups, template: str) -> int:
     sent = 0
     for validator_id, requests in groups:
-        for person in _recipients(validator_id):
+        for person in _recipients(validator_id, template):
             mailer.send(person.email, template, person.language, person.notification_format,
                         requests=requests, count=len(requests))
             sent += 1

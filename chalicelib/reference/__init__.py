@@ -15,6 +15,14 @@ def secret_questions(language: str) -> list[dict]:
     return [{"id": q["id"], "text": q.get(language) or q["fr"]} for q in items("secret_questions")]
 
 
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    """IANA time zones (the tzdata package, so that every platform has the same list)."""
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
 def sections(language: str) -> list[dict]:
     return [{"id": s["id"], "name": s.get(language) or s["fr"]} for s in items("sections")]
 

@@ -4,7 +4,8 @@ from datetime import datetime
 from pynamodb.exceptions import UpdateError
 
 from ..domain import accounts as rules
-from ..domain import normalise, registration
+from .. import reference
+from ..domain import normalise, preferences, registration
 from ..domain.errors import Conflict, Invalid, N_
 from ..store import authorisations as auth
 from ..store.accounts import Account, search_text
@@ -31,6 +32,8 @@ def me(current: Current) -> dict:
                             "role_kind": r.role_kind, "status": r.status,
                             "administrator": r.administrator} for r in roles],
         "authorisation_counts": counts,
+        "time_zone": account.time_zone or preferences.DEFAULT_TIME_ZONE,
+        "notifications": preferences.notifications(account.muted_notifications),
         "csrf_token": current.session.csrf_token,
     }
 
@@ -65,12 +68,35 @@ def profile_actions(account: Account, changes: dict) -> list:
     return actions + [Account.search_text.set(search_text(account))]
 
 
+PREFERENCES = ("time_zone", "notifications")
+
+
+def preference_actions(account: Account, data: dict) -> list:
+    form = registration.FieldCollector()
+    actions = []
+    if "time_zone" in data:
+        zone = form.check("time_zone", preferences.time_zone, data["time_zone"], reference.time_zones())
+        actions.append(Account.time_zone.set(zone))
+    if "notifications" in data:
+        muted = form.check("notifications", preferences.muted, data["notifications"])
+        if muted is not None:
+            muted = (set(account.muted_notifications or ()) - set(data["notifications"])) | muted
+            actions.append(Account.muted_notifications.set(muted) if muted
+                           else Account.muted_notifications.remove())
+    form.raise_if_any()
+    return actions
+
+
 def update(current: Current, data: dict, now: datetime) -> dict:
+    """Personal fields and preferences, in one conditional write."""
     account = current.account
-    changes = profile_changes(data)
+    personal = {k: v for k, v in data.items() if k in EDITABLE}
+    chosen = {k: v for k, v in data.items() if k in PREFERENCES}
+    actions = preference_actions(account, chosen)
+    if personal or not chosen:
+        actions = profile_actions(account, profile_changes(personal)) + actions
     try:
-        account.update(actions=profile_actions(account, changes),
-                       condition=Account.status == rules.VALID)
+        account.update(actions=actions, condition=Account.status == rules.VALID)
     except UpdateError:
         raise Conflict(N_("Your account changed meanwhile; log in again."), code="stale") from None
     return me(current)

@@ -112,6 +112,9 @@ class Account(Model):
     # Registration hint: the organisation had no administrator, so this person will likely be
     # the first (activation still checks it with a condition).
     expects_administrator = BooleanAttribute(default=False)
+    # Profile preferences (SPEC 2.2): absent means the defaults (Europe/Paris, every digest).
+    time_zone = UnicodeAttribute(null=True)
+    muted_notifications = UnicodeSetAttribute(null=True)
     # Per-address limit on the e-mails that anyone can trigger (resend, forgot, re-register).
     mail_window_start = UTCDateTimeAttribute(null=True)
     mail_window_count = NumberAttribute(default=0)
