@@ -156,13 +156,27 @@ def test_activated_person_logs_in_in_english_and_sees_the_profile(stack, new_pag
     expect(page.locator("#profile .js-status")).to_have_text("Valid")
     check(page, "profile-en")
     page.locator("#f-phone").fill("+33 4 78 11 22 33")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#page-status")).to_contain_text("saved")
     # The language switch keeps the page.
     page.get_by_role("link", name="Français").click()
     expect(page).to_have_url(re.compile(r"/fr/profile\.html$"))
     expect(page.locator("#f-phone")).to_have_value(re.compile("78 11 22 33|781122 ?33"))
     check(page, "profile-fr")
+    # Preferences: a time zone from the list and one digest turned off.
+    expect(page.locator("#f-time-zone")).to_have_value("Europe/Paris")
+    page.locator("#f-time-zone").fill("Indian/Reunion")
+    page.get_by_label("Récapitulatif des demandes d'autorisation à décider").uncheck()
+    page.get_by_role("button", name="Enregistrer les préférences").click()
+    expect(page.locator("#page-status")).to_contain_text("enregistr")
+    page.reload()
+    expect(page.locator("#f-time-zone")).to_have_value("Indian/Reunion")
+    expect(page.locator("#f-notify-roles")).not_to_be_checked()
+    expect(page.locator("#f-notify-users")).to_be_checked()
+    page.locator("#f-time-zone").fill("Mars/Olympus")
+    page.get_by_role("button", name="Enregistrer les préférences").click()
+    expect(page.locator("#f-time-zone-error")).to_contain_text("fuseau horaire")
+    check(page, "profile-fr-preferences-error")
 
 
 def test_five_wrong_passwords_lock_the_account(stack, new_page, check):

@@ -444,6 +444,20 @@
       if (r.ok) announce(T.saved);
       return r;
     });
+    var prefs = byId("preferences-form"), zone = prefs.elements.namedItem("time_zone");
+    zone.value = p.time_zone;
+    Object.keys(p.notifications || {}).forEach(function (kind) { prefs.elements.namedItem(kind).checked = p.notifications[kind]; });
+    api("GET", "/reference/time-zones").then(function (r) {
+      var list = byId("time-zones");
+      if (r.ok) r.data.forEach(function (z) { var o = doc.createElement("option"); o.value = z; list.appendChild(o); });
+    });
+    onSubmit(prefs, async function () {
+      var wanted = {};
+      Object.keys(p.notifications || {}).forEach(function (kind) { wanted[kind] = prefs.elements.namedItem(kind).checked; });
+      var r = await api("PATCH", "/me", { time_zone: zone.value.trim(), notifications: wanted }, { guard: true });
+      if (r.ok) announce(T.saved);
+      return r;
+    });
   };
 
   pages.logout = async function () {
