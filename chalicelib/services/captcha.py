@@ -20,11 +20,15 @@ def _answer_hash(answer: str) -> str:
     return hashlib.sha256("".join(answer.split()).encode("utf-8")).hexdigest()
 
 
+def new_code() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(DIGITS))
+
+
 def challenge(now: datetime) -> dict:
     from captcha.audio import AudioCaptcha
     from captcha.image import ImageCaptcha
 
-    code = "".join(secrets.choice("0123456789") for _ in range(DIGITS))
+    code = new_code()
     challenge_id = credentials.new_token()
     Token(credentials.token_hash(challenge_id), kind=CAPTCHA, answer_hash=_answer_hash(code),
           expires_at=now + LIFETIME, ttl=now + LIFETIME).save()
