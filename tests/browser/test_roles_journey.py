@@ -34,6 +34,17 @@ def log_in(page: Page, stack, lang: str, email: str, password: str) -> None:
     expect(page).not_to_have_url(re.compile(r"login\.html"))
 
 
+def my_role(page: Page, stack, lang: str, person: dict, organisation: str, *texts: str):
+    """Logs `person` in, opens "My roles" and returns the row of `organisation`, checked to
+    show every one of `texts`."""
+    log_in(page, stack, lang, person["email"], PASSWORD)
+    page.goto(f"{stack.url}/{lang}/roles/mine.html")
+    row = page.locator("#roles-table tbody tr", has_text=organisation)
+    for text in texts:
+        expect(row).to_contain_text(text)
+    return row
+
+
 def test_setup_an_existing_operator_and_two_activated_people(stack, new_page):
     # Someone already put an organic operator of Lyon in the directory (without a role in it).
     stack.admin("create-user", SETUP, "--password", PASSWORD, "--organisation", "FR-BIO-10")
@@ -171,18 +182,10 @@ def test_inao_validates_one_request_and_rejects_the_other(stack, new_page, check
 
 def test_both_people_see_the_outcome_on_my_roles(stack, new_page, check):
     page = new_page("fr-FR")
-    log_in(page, stack, "fr", ALICE["email"], PASSWORD)
-    page.goto(f"{stack.url}/fr/roles/mine.html")
-    row = page.locator("#roles-table tbody tr", has_text=EXISTING)
-    expect(row).to_contain_text("Valide")
-    expect(row).to_contain_text("administrateur")
+    my_role(page, stack, "fr", ALICE, EXISTING, "Valide", "administrateur")
     check(page, "roles-mine-fr-valid")
     other = new_page("en-GB")
-    log_in(other, stack, "en", BRUNO["email"], PASSWORD)
-    other.goto(f"{stack.url}/en/roles/mine.html")
-    row = other.locator("#roles-table tbody tr", has_text=f"Les {EXISTING} SARL")
-    expect(row).to_contain_text("Rejected")
-    expect(row).to_contain_text("Aucun certificat bio")
+    my_role(other, stack, "en", BRUNO, f"Les {EXISTING} SARL", "Rejected", "Aucun certificat bio")
     expect(other.locator("#role-counts li[data-status=rejected]")).to_contain_text("1")
     check(other, "roles-mine-en-rejected")
 
@@ -262,11 +265,7 @@ def test_inao_suspends_the_role_and_the_person_loses_the_administration(stack, n
     check(inao, "roles-pending-fr-suspended")
 
     page = new_page("fr-FR")
-    log_in(page, stack, "fr", ALICE["email"], PASSWORD)
-    page.goto(f"{stack.url}/fr/roles/mine.html")
-    row = page.locator("#roles-table tbody tr", has_text=EXISTING)
-    expect(row).to_contain_text("Suspendu")
-    expect(row).to_contain_text("Certificat bio expiré.")
+    row = my_role(page, stack, "fr", ALICE, EXISTING, "Suspendu", "Certificat bio expiré.")
     expect(page.locator("#role-counts li[data-status=suspended]")).to_contain_text("1")
     check(page, "roles-mine-fr-suspended")
     row.get_by_role("link").click()
@@ -301,10 +300,5 @@ def test_inao_reinstates_the_role_and_changes_the_administrator_flag_in_english(
     check(inao, "roles-pending-en-admin-granted")
 
     page = new_page("fr-FR")
-    log_in(page, stack, "fr", ALICE["email"], PASSWORD)
-    page.goto(f"{stack.url}/fr/roles/mine.html")
-    row = page.locator("#roles-table tbody tr", has_text=EXISTING)
-    expect(row).to_contain_text("Valide")
-    expect(row).to_contain_text("administrateur")
-    row.get_by_role("link").click()
+    my_role(page, stack, "fr", ALICE, EXISTING, "Valide", "administrateur").get_by_role("link").click()
     expect(page.locator("#org-edit")).to_be_visible()
