@@ -21,6 +21,7 @@ class Settings:
     max_body_bytes: int
     mail_per_hour: int
     password_hash_profile: str
+    origin_secret: str
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -47,7 +48,9 @@ def load() -> Settings:
         inactivity_limit_days=int(env("TRACES_INACTIVITY_DAYS", "90")),
         max_body_bytes=int(env("TRACES_MAX_BODY_BYTES", "16384")),
         mail_per_hour=int(env("TRACES_MAIL_PER_HOUR", "5")),
-        password_hash_profile=env("TRACES_PASSWORD_HASH_PROFILE", "rfc9106_low_memory"),
+        password_hash_profile=env("TRACES_PASSWORD_HASH_PROFILE", "rfc9106_low_memory_p1"),
+        # On AWS, the secret header CloudFront adds to API requests: empty means no check.
+        origin_secret=env("TRACES_ORIGIN_SECRET", ""),
     )
 
 
