@@ -4,8 +4,8 @@
 // maps the site's URLs itself. deploy/template.py fills in PAGES (every page the build writes)
 // and LANGUAGES (the first is the default).
 //   /                      -> 302 to /fr/ (or /en/ when the browser prefers English)
-//   /fr/, /fr/roles/       -> /fr/index.html, /fr/roles/index.html
-//   /fr/roles              -> 301 to /fr/roles/ (a folder without its slash)
+//   /fr/, /fr/backoffice/  -> /fr/index.html, /fr/backoffice/index.html
+//   /fr/backoffice         -> 301 to /fr/backoffice/ (a folder without its slash)
 //   /static/...            -> as asked (versioned assets)
 //   anything else          -> the language's 404.html, in the site's layout, with status 404
 var PAGES = __PAGES__;

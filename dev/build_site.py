@@ -5,10 +5,12 @@
 
 The texts are English in the templates and translated through the Babel catalogs
 locale/site/<lang>/LC_MESSAGES/site.po, compiled to .mo here with Babel's API. Static assets
-(templates/site/static/) are copied to site/static/. site/ is build output: never edit it.
+(templates/site/static/) are copied to site/static/, the stylesheet and script also under a
+name that carries their content's hash, which the pages use. site/ is build output: never edit it.
 """
 import argparse
 import gettext
+import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -40,6 +42,8 @@ PAGES = (
     ("roles/mine.html", "roles/mine.html", "roles-mine", {"requires_login": True}),
     ("roles/pending.html", "roles/pending.html", "roles-pending", {"requires_login": True}),
     ("roles/organisation.html", "roles/organisation.html", "organisation", {"requires_login": True}),
+    # On AWS, the CloudFront function (deploy/site_router.js) answers unknown paths with it.
+    ("not-found.html", "404.html", "not-found", {}),
 )
 
 PAGE_BUDGET = 60 * 1024  # HTML + CSS + JS of one page
@@ -92,14 +96,25 @@ def compact(source: str) -> str:
         (line.startswith("/*") and line.endswith("*/")) or line.startswith("//"))) + "\n"
 
 
+def version(asset: Path) -> Path:
+    """A copy of `asset` named by its content (site.<hash>.js), which the pages link to: it can
+    be cached for a year, and a new build is seen at once (README, "Deploying on AWS")."""
+    digest = hashlib.sha256(asset.read_bytes()).hexdigest()[:12]
+    copy = asset.with_name(f"{asset.stem}.{digest}{asset.suffix}")
+    shutil.copyfile(asset, copy)
+    return copy
+
+
 def build(output: Path = ROOT / "site") -> list[Path]:
     """Renders every page in every language into `output` (wiped first); returns the pages."""
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(TEMPLATES / "static", output / "static")
+    versioned = {}
     for name in ("site.css", "site.js"):  # served without indentation, blank and comment lines
         asset = output / "static" / name
         asset.write_text(compact(asset.read_text("utf-8")), "utf-8")
+        versioned[f"/static/{name}"] = f"/static/{version(asset).name}"
     assets = sum((output / "static" / name).stat().st_size for name in ("site.css", "site.js"))
     written = []
     for language, _name in LANGUAGES:
@@ -109,6 +124,8 @@ def build(output: Path = ROOT / "site") -> list[Path]:
                        "forced": False, "requires_login": False, **extra}
             html = "\n".join(line.strip() for line in env.get_template(template).render(**context)
                              .splitlines() if line.strip()) + "\n"  # no <pre> in the templates
+            for plain, hashed in versioned.items():
+                html = html.replace(f'"{plain}"', f'"{hashed}"')
             target = output / language / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, "utf-8")

@@ -220,9 +220,11 @@ class Handler(BaseHTTPRequestHandler):
                 return
             target = target / "index.html"
         if not target.is_file():
-            self._send(404, b"<!doctype html><html lang=en><title>Not found</title><h1>Page not found</h1>"
-                            b"<p><a href=/fr/index.html>TRACES</a></p></html>", "text/html; charset=utf-8",
-                       SITE_HEADERS)
+            # The site's own 404 page in the path's language, as CloudFront serves it.
+            language = "en" if path.startswith("/en/") else "fr"
+            page = self.site / language / "404.html"
+            body = page.read_bytes() if page.is_file() else b"<!doctype html><title>Not found</title>"
+            self._send(404, body, "text/html; charset=utf-8", SITE_HEADERS)
             return
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type in ("application/javascript",):
