@@ -4,18 +4,19 @@ package an operator would deploy.
     python -m deploy.package build/prod
 
 Slimming: botocore and boto3 carry the API descriptions of some 400 AWS services (19 MB); the
-code calls two (SERVICES), so only theirs are kept. The modules are added compiled (.pyc that
-Python uses without checking the source's time): the Lambda's code folder is read-only, so
-without them every cold start compiles every module it imports.
+code calls two (SERVICES), so only theirs are kept. The modules a cold start imports are added
+compiled (.pyc that Python uses without checking the source's time): the Lambda's code folder is
+read-only, so without them every cold start compiles them again.
 
 Checks, any failure exits non-zero: the zip is at most 15 MB and 45 MB unpacked; unpacked on its
-own (nothing but the standard library besides it) the package imports app.py, answers a first
-request and creates a client of each service; cfn-lint finds no error and no warning in
-sam.json.
+own (nothing but the standard library besides it) the package imports app.py, answers a request
+that carries the origin secret and refuses one that does not, and creates a client of each
+service; cfn-lint finds no error and no warning in sam.json.
 """
-import compileall
+import importlib.util
 import json
 import os
+import py_compile
 import subprocess
 import sys
 import tempfile
@@ -56,14 +57,39 @@ def slim(zip_path: Path) -> None:
                     mode = item.external_attr >> 16
                     if mode:
                         os.chmod(unpacked / item.filename, mode)
-        compileall.compile_dir(unpacked, quiet=2, optimize=0, workers=1,
-                               invalidation_mode=compileall.py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        for module in _cold_start_modules(unpacked):
+            py_compile.compile(str(module), cfile=importlib.util.cache_from_source(str(module)),
+                               doraise=True, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
         slimmed = zip_path.with_suffix(".slim")
         with zipfile.ZipFile(slimmed, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
             for path in sorted(unpacked.rglob("*")):
                 if path.is_file():
                     archive.write(path, path.relative_to(unpacked).as_posix())
         slimmed.replace(zip_path)
+
+
+# What a cold start imports: app.py and the clients of the services (a first request).
+IMPORTED = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import app, boto3
+for service in json.loads(sys.argv[2]):
+    boto3.client(service, region_name="eu-west-1")
+print(json.dumps(sorted({getattr(m, "__file__", None) or "" for m in list(sys.modules.values())})))
+"""
+
+
+def _cold_start_modules(task: Path) -> list[Path]:
+    """The package's modules that a cold start imports: those worth shipping compiled. The rest
+    (what a PDF or a captcha needs, say) compiles on first use in a container, which keeps the
+    package small."""
+    done = subprocess.run([sys.executable, "-B", "-I", "-S", "-c", IMPORTED, str(task), json.dumps(SERVICES)],
+                          capture_output=True, text=True, cwd=task, timeout=300,
+                          env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"})
+    if done.returncode != 0:
+        raise RuntimeError(f"the package does not start: {done.stderr.strip()[-2000:]}")
+    files = (Path(f) for f in json.loads(done.stdout.strip().splitlines()[-1]) if f.endswith(".py"))
+    return [f for f in files if f.is_relative_to(task)]
 
 
 @contextmanager
@@ -82,43 +108,55 @@ def unpacked(zip_path: Path):
                 path.chmod(0o755 if path.is_dir() else 0o644)
 
 
-# Runs in a fresh interpreter with only the standard library and the package on its path: the
-# time to import app.py, then to answer one request, as a Lambda's first invocation does.
-FIRST_REQUEST = r"""
-import json, sys, time
-sys.path.insert(0, sys.argv[1])
-request = json.loads(sys.argv[2])
+# Runs in a fresh interpreter with only the standard library and the package on its path (as a
+# Lambda's first invocation): imports app.py, then answers each request, timing each; optionally
+# within an address-space limit (MB). Prints the times, CPU times and the peak memory.
+REQUESTS = r"""
+import json, resource, sys, time
+task, requests, memory = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
+if memory:
+    resource.setrlimit(resource.RLIMIT_AS, (memory * 2**20, memory * 2**20))
+sys.path.insert(0, task)
 start = time.perf_counter()
 import app
-imported = time.perf_counter()
-path = request["path"]
-event = {"resource": path, "path": path, "httpMethod": request["method"],
-         "headers": request["headers"], "multiValueHeaders": {k: [v] for k, v in request["headers"].items()},
-         "queryStringParameters": None, "multiValueQueryStringParameters": None, "pathParameters": None,
-         "stageVariables": None, "body": request.get("body"), "isBase64Encoded": False,
-         "requestContext": {"resourcePath": path, "httpMethod": request["method"], "path": "/api" + path,
-                            "stage": "api", "identity": {"sourceIp": "192.0.2.1"}}}
-response = app.app(event, None)
-answered = time.perf_counter()
+found = {"import": time.perf_counter() - start, "responses": []}
+for request in requests:
+    path = request["path"]
+    event = {"resource": path, "path": path, "httpMethod": request["method"],
+             "headers": request["headers"], "multiValueHeaders": {k: [v] for k, v in request["headers"].items()},
+             "queryStringParameters": None, "multiValueQueryStringParameters": None,
+             "pathParameters": None, "stageVariables": None, "body": request.get("body"),
+             "isBase64Encoded": False,
+             "requestContext": {"resourcePath": path, "httpMethod": request["method"], "path": "/api" + path,
+                                "stage": "api", "identity": {"sourceIp": "192.0.2.1"}}}
+    cpu, wall = time.process_time(), time.perf_counter()
+    response = app.app(event, None)
+    found["responses"].append({"status": response["statusCode"], "seconds": time.perf_counter() - wall,
+                               "cpu": time.process_time() - cpu})
 import boto3
-for service in request["services"]:
+for service in json.loads(sys.argv[4]):
     boto3.client(service, region_name="eu-west-1")
-print(json.dumps({"status": response["statusCode"], "import": imported - start,
-                  "request": answered - imported}))
+found["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps(found))
 """
 
 
-def first_request(task: Path, environment: dict, method: str = "GET",
-                  path: str = "/api/reference/countries", body: str | None = None,
-                  headers: dict | None = None) -> dict:
-    """{"status", "import" (s), "request" (s)} of one cold start of the unpacked package."""
-    request = {"method": method, "path": path, "body": body, "services": SERVICES,
-               "headers": {"accept-language": "fr", "content-type": "application/json", **(headers or {})}}
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8",
+def request(method: str, path: str, body: dict | None = None, headers: dict | None = None) -> dict:
+    return {"method": method, "path": path, "body": json.dumps(body) if body is not None else None,
+            "headers": {"accept-language": "fr", "content-type": "application/json", **(headers or {})}}
+
+
+def run_requests(task: Path, environment: dict, requests: list[dict], memory_mb: int = 0,
+                 alone: bool = True) -> dict:
+    """{"import" (s), "responses": [{"status", "seconds", "cpu"}], "peak" (bytes)} of one cold
+    start of the code in `task` (alone: nothing but the standard library besides it)."""
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8",
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
            "AWS_DEFAULT_REGION": "eu-west-1", **environment}
-    done = subprocess.run([sys.executable, "-I", "-S", "-c", FIRST_REQUEST, str(task), json.dumps(request)],
-                          capture_output=True, text=True, env=env, timeout=120, cwd=task)
+    flags = ["-B", "-I", "-S"] if alone else ["-B", "-I"]   # -B: /var/task is read-only
+    done = subprocess.run([sys.executable, *flags, "-c", REQUESTS, str(task), json.dumps(requests),
+                           str(memory_mb), json.dumps(SERVICES)], capture_output=True, text=True, env=env,
+                          timeout=300, cwd=task)
     if done.returncode != 0:
         raise RuntimeError(f"the package does not start: {done.stderr.strip()[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -174,12 +212,14 @@ def check(build: Path) -> list[str]:
                         f"{MAX_UNZIPPED / 2**20:.0f} MiB unpacked)")
     with unpacked(zip_path) as task:
         try:
-            started = first_request(task, {**stage_of(build), "TRACES_ORIGIN_SECRET": "x" * 32},
-                                    headers={"x-origin-verify": "x" * 32})
-            print(f"cold start: import {started['import'] * 1000:.0f} ms, first request "
-                  f"{started['request'] * 1000:.0f} ms")
-            if started["status"] != 200:
-                problems.append(f"the first request answered {started['status']}")
+            started = run_requests(task, {**stage_of(build), "TRACES_ORIGIN_SECRET": "x" * 32}, [
+                request("GET", "/api/reference/countries", headers={"x-origin-verify": "x" * 32}),
+                request("GET", "/api/reference/countries")])
+            statuses = [r["status"] for r in started["responses"]]
+            print(f"starts alone: import {started['import'] * 1000:.0f} ms, answers {statuses}")
+            if statuses != [200, 403]:
+                problems.append(f"the package answered {statuses}, not 200 with the origin secret "
+                                "and 403 without")
         except RuntimeError as error:
             problems.append(str(error))
     findings = lint(build / "sam.json")

@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from ..services import authorisations
 from . import security
-from .http import body, now, query, route
+from .http import body, now, paged, query, route
 
 bp = Blueprint(__name__)
 
@@ -23,10 +23,12 @@ def mine():
 
 @route(bp, "/authorisations/pending")
 def pending():
-    """Roles I may decide on: requested (default), or valid / suspended with ?status=."""
+    """Roles I may decide on: requested (default), or valid / suspended with ?status=; a page
+    at a time, the next one in the Link header."""
     request = bp.current_request
-    params = query(request, "status")
-    return authorisations.pending(security.current(request), params.get("status"))
+    params = query(request, "status", "cursor")
+    return paged(request, *authorisations.pending(security.current(request), params.get("status"),
+                                                  params.get("cursor")))
 
 
 def _load(authorisation_id: str):

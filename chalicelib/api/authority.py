@@ -3,7 +3,7 @@ from chalice import Blueprint, Response
 
 from ..services import user_admin
 from . import security
-from .http import body, now, query, route
+from .http import body, now, paged, query, route
 
 bp = Blueprint(__name__)
 
@@ -12,7 +12,7 @@ bp = Blueprint(__name__)
 def search():
     request = bp.current_request
     filters = query(request, *user_admin.SEARCH_FIELDS)
-    return user_admin.search(security.current(request), filters)
+    return paged(request, *user_admin.search(security.current(request), filters))
 
 
 def _with_target(account_id: str):

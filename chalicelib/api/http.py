@@ -4,6 +4,7 @@ import functools
 import json
 import logging
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 from chalice import Response
 
@@ -86,6 +87,16 @@ def _is_text(value) -> bool:
     if isinstance(value, list):
         return all(_is_text(v) for v in value)
     return True
+
+
+def paged(request, items: list, cursor: str | None) -> Response:
+    """One page of a list: the items, and when there is more, the address of the next page in a
+    Link header (RFC 8288), the same query with its cursor."""
+    headers = {"Cache-Control": "no-store"}
+    if cursor:
+        params = {**dict(request.query_params or {}), "cursor": cursor}
+        headers["Link"] = f'<{request.path}?{urlencode(params)}>; rel="next"'
+    return Response(body=items, status_code=200, headers=headers)
 
 
 def query(request, *allowed: str) -> dict:

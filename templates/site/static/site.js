@@ -82,7 +82,9 @@
       var raw = await response.text();
       var data = null;
       try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
-      result = { status: response.status, ok: response.ok, data: data };
+      // A list sent a page at a time names its next page in the Link header.
+      var link = /<\/api([^>]*)>;\s*rel="next"/.exec(response.headers.get("Link") || "");
+      result = { status: response.status, ok: response.ok, data: data, next: link && link[1] };
     } catch (e) {
       return { status: 0, ok: false, data: { error: { code: "network", message: T.network } } };
     }
@@ -99,6 +101,31 @@
     return result;
   }
   function Redirecting() { this.redirecting = true; }
+
+  // A list the API sends a page at a time, with Previous/Next buttons (<prefix>-previous,
+  // <prefix>-next): show(path) asks for the first page and calls render(result) with each page.
+  // Pages with nothing to show are skipped (a search for a rare word reads a bounded slice of
+  // the table per request).
+  function pager(prefix, render) {
+    var paths = [], at = 0, previous = byId(prefix + "-previous"), next = byId(prefix + "-next");
+    async function page(i) {
+      var r = await api("GET", paths[i], undefined, { guard: true });
+      while (r.ok && !r.data.length && r.next) r = await api("GET", r.next, undefined, { guard: true });
+      if (!r.ok) return r;
+      at = i;
+      paths[i + 1] = r.next;
+      previous.hidden = !at;
+      next.hidden = !r.next;
+      render(r);
+      return r;
+    }
+    previous.addEventListener("click", function () { page(at - 1); });
+    next.addEventListener("click", function () { page(at + 1); });
+    return {
+      show: function (path) { paths = [path]; return page(0); },
+      again: function () { return page(at); }
+    };
+  }
 
   /* ---------- forms and their errors ---------- */
   function field(form, name) {
@@ -501,18 +528,20 @@
     var initial = new URLSearchParams(location.search);
     var searched = false;
     initial.forEach(function (value, key) { var el = form.elements.namedItem(key); if (el) { el.value = value; searched = true; } });
-    async function search(data, focus) {
-      var query = new URLSearchParams();
-      Object.keys(data).forEach(function (k) { if (data[k]) query.set(k, data[k]); });
-      var r = await api("GET", "/authority/accounts?" + query, undefined, { guard: true });
-      if (!r.ok) return r;
-      history.replaceState(null, "", location.pathname + (String(query) ? "?" + query : ""));
+    var results = pager("results", function (r) {
       var body = $("#results-table tbody");
       body.innerHTML = "";
       r.data.forEach(function (a) { body.appendChild(accountRow(a, ["name", "email", "country", "postal_code", "city", "organisation", "status"])); });
       byId("results-table").hidden = !r.data.length;
       byId("results-summary").textContent = r.data.length ? T.result_count.replace("%(count)s", r.data.length) : T.no_results;
       show(byId("results"));
+    });
+    async function search(data, focus) {
+      var query = new URLSearchParams();
+      Object.keys(data).forEach(function (k) { if (data[k]) query.set(k, data[k]); });
+      var r = await results.show("/authority/accounts?" + query);
+      if (!r.ok) return r;
+      history.replaceState(null, "", location.pathname + (String(query) ? "?" + query : ""));
       if (focus) byId("results-title").focus();
       return r;
     }
@@ -875,16 +904,20 @@
   pages["roles-pending"] = async function () {
     var errors = byId("action-errors"), lists = {};
     var dialog = byId("reason-dialog"), reasonForm = byId("reason-form"), waiting = null;
+    var pagers = {};
+    ["requested", "valid", "suspended"].forEach(function (status) {
+      pagers[status] = pager(status === "requested" ? "pending" : status, function (r) { lists[status] = r.data; render(status); });
+    });
     async function load(status) {
-      var r = await api("GET", "/authorisations/pending?status=" + status, undefined, { guard: true });
-      if (r.ok) { lists[status] = r.data; render(status); } else announce(r.data.error.message, true);
+      var r = await pagers[status].show("/authorisations/pending?status=" + status);
+      if (!r.ok) announce(r.data.error.message, true);
       return r.ok;
     }
-    function reload() { return Promise.all([load("valid"), load("suspended")]); }
+    function reload() { return Promise.all([pagers.valid.again(), pagers.suspended.again()]); }
     var ok = await load("requested");
     hide(byId("pending-loading"));
     if (!ok) return;
-    await reload();
+    await Promise.all([load("valid"), load("suspended")]);
     $("[data-close]", dialog).addEventListener("click", function () { dialog.close(); });
     async function act(a, action, data) {
       hide(errors);
