@@ -82,8 +82,7 @@
       var raw = await response.text();
       var data = null;
       try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
-      // A list sent a page at a time names its next page in the Link header.
-      var link = /<\/api([^>]*)>;\s*rel="next"/.exec(response.headers.get("Link") || "");
+      var link = /<\/api([^>]*)>; rel="next"/.exec(response.headers.get("Link"));
       result = { status: response.status, ok: response.ok, data: data, next: link && link[1] };
     } catch (e) {
       return { status: 0, ok: false, data: { error: { code: "network", message: T.network } } };
@@ -102,29 +101,20 @@
   }
   function Redirecting() { this.redirecting = true; }
 
-  // A list the API sends a page at a time, with Previous/Next buttons (<prefix>-previous,
-  // <prefix>-next): show(path) asks for the first page and calls render(result) with each page.
-  // Pages with nothing to show are skipped (a search for a rare word reads a bounded slice of
-  // the table per request).
+  // A list the API sends a page at a time (Link: rel="next"), with its <prefix>-previous and
+  // <prefix>-next buttons: pager(...)(path) shows the first page, render(result) each page.
+  // Pages with nothing to show are skipped (a rare word: each request reads a bounded slice).
   function pager(prefix, render) {
-    var paths = [], at = 0, previous = byId(prefix + "-previous"), next = byId(prefix + "-next");
+    var paths = [], at = 0, prev = byId(prefix + "-previous"), next = byId(prefix + "-next");
     async function page(i) {
       var r = await api("GET", paths[i], undefined, { guard: true });
       while (r.ok && !r.data.length && r.next) r = await api("GET", r.next, undefined, { guard: true });
-      if (!r.ok) return r;
-      at = i;
-      paths[i + 1] = r.next;
-      previous.hidden = !at;
-      next.hidden = !r.next;
-      render(r);
+      if (r.ok) { at = i; paths[i + 1] = r.next; prev.hidden = !i; next.hidden = !r.next; render(r); }
       return r;
     }
-    previous.addEventListener("click", function () { page(at - 1); });
+    prev.addEventListener("click", function () { page(at - 1); });
     next.addEventListener("click", function () { page(at + 1); });
-    return {
-      show: function (path) { paths = [path]; return page(0); },
-      again: function () { return page(at); }
-    };
+    return function (path) { paths = [path]; return page(0); };
   }
 
   /* ---------- forms and their errors ---------- */
@@ -539,7 +529,7 @@
     async function search(data, focus) {
       var query = new URLSearchParams();
       Object.keys(data).forEach(function (k) { if (data[k]) query.set(k, data[k]); });
-      var r = await results.show("/authority/accounts?" + query);
+      var r = await results("/authority/accounts?" + query);
       if (!r.ok) return r;
       history.replaceState(null, "", location.pathname + (String(query) ? "?" + query : ""));
       if (focus) byId("results-title").focus();
@@ -905,19 +895,17 @@
     var errors = byId("action-errors"), lists = {};
     var dialog = byId("reason-dialog"), reasonForm = byId("reason-form"), waiting = null;
     var pagers = {};
-    ["requested", "valid", "suspended"].forEach(function (status) {
-      pagers[status] = pager(status === "requested" ? "pending" : status, function (r) { lists[status] = r.data; render(status); });
-    });
+    ["requested", "valid", "suspended"].forEach(function (s) { pagers[s] = pager(s === "requested" ? "pending" : s, function (r) { lists[s] = r.data; render(s); }); });
     async function load(status) {
-      var r = await pagers[status].show("/authorisations/pending?status=" + status);
+      var r = await pagers[status]("/authorisations/pending?status=" + status);
       if (!r.ok) announce(r.data.error.message, true);
       return r.ok;
     }
-    function reload() { return Promise.all([pagers.valid.again(), pagers.suspended.again()]); }
+    function reload() { return Promise.all([load("valid"), load("suspended")]); }
     var ok = await load("requested");
     hide(byId("pending-loading"));
     if (!ok) return;
-    await Promise.all([load("valid"), load("suspended")]);
+    await reload();
     $("[data-close]", dialog).addEventListener("click", function () { dialog.close(); });
     async function act(a, action, data) {
       hide(errors);
