@@ -1,6 +1,7 @@
 """The certificate of inspection (SPEC 3, seed 003 §3): statuses, transitions and the "who may
 modify the COI" matrix as tables, and the one function that reads them. No AWS, no clock."""
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from .errors import Conflict, Forbidden, N_
 
@@ -106,6 +107,9 @@ EXTRACT_TRANSITIONS = {(DRAFT, "submit"): ISSUED}
 VERIFY_OUTCOMES = {"released": CHECKED, "released_for_extracts": BASE_FOR_EXTRACT,
                    "released_conventional": RELEASED_CONVENTIONAL, "not_released": NOT_RELEASED}
 NEEDS_REASON = ("released_conventional", "not_released")
+# A draft nobody touched for this long is removed by DynamoDB's TTL (SPEC 6), unless it holds
+# something: an extract's quantities on its base, or a replacement the old COI waits for.
+DRAFT_LIFETIME = timedelta(days=90)
 ACTIONS = ("submit", "issue", "verify", "sign", "replace", "extracts", "deplete", "irregularity",
            "delete")
 
@@ -207,3 +211,10 @@ def notified(action: str, status_after: str) -> tuple:
     if action == "verify":
         return (IMPORTER, RFL, CONSIGNEE, ISSUER)
     return PARTIES
+
+
+def expires(status: str, is_extract: bool, replaces: str | None, now: datetime) -> datetime | None:
+    """When a COI in `status` expires if nobody touches it again: only plain drafts do."""
+    if status != DRAFT or is_extract or replaces:
+        return None
+    return now + DRAFT_LIFETIME

@@ -149,10 +149,12 @@ def _list_writes(tx, coi: Coi, now: datetime) -> list:
     listing = _listing(coi)
     sort = store.party_sort(coi)
     summary = _summary(coi)
+    coi.expires_at = rules.expires(coi.status, bool(coi.is_extract), coi.replaces, now)
     for org, parties in listing.items():
         tx.save(CoiParty(org, sort, coi_id=coi.id, status=coi.status,
                          organisation_status=f"{org}#{coi.status}", roles=set(parties),
-                         number=coi.number, summary=summary, updated_at=now))
+                         number=coi.number, summary=summary, updated_at=now,
+                         expires_at=coi.expires_at))
     for org in set(coi.listed_for or ()) - set(listing):
         tx.delete(CoiParty(org, sort))
     coi.listed_for = set(listing)

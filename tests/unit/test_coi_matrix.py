@@ -128,3 +128,13 @@ def test_who_hears_of_each_transition():
     assert set(coi.notified("issue", ISSUED)) == {IMPORTER, RFL, VERIFIER, ENTRY}
     assert set(coi.notified("verify", CHECKED)) == {IMPORTER, RFL, CONSIGNEE, ISSUER}
     assert set(coi.notified("sign", SIGNED)) == set(PARTIES)
+
+
+def test_only_plain_drafts_expire():
+    from datetime import datetime, timezone
+
+    now = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    assert coi.expires(DRAFT, False, None, now) == now + coi.DRAFT_LIFETIME
+    assert coi.expires(DRAFT, True, None, now) is None          # holds quantities on its base
+    assert coi.expires(DRAFT, False, "old", now) is None        # the replaced COI waits for it
+    assert coi.expires(NEW, False, None, now) is None
