@@ -134,6 +134,21 @@ QR_SIZE = 28.0
 MIN_BOX = 9.0
 # Longest text printed from one field (characters) and most items printed from one list.
 SHORT, NAME, LONG, ITEMS = 60, 200, 300, 30
+# The grid of the official model, row by row: (box, width in mm); box 13 is the product table.
+THIRD, HALF, PRODUCTS = WIDTH / 3, WIDTH / 2, 13
+GRID = (
+    ((1, 80), (2, 50), (3, 60)),
+    ((4, THIRD), (5, THIRD), (6, THIRD)),
+    ((7, THIRD), (8, THIRD), (9, THIRD)),
+    ((10, THIRD), (11, THIRD), (12, THIRD)),
+    (("rfl", HALF), ("documents", HALF)),
+    PRODUCTS,
+    ((14, HALF), (15, HALF)),
+    ((16, HALF), (17, HALF)),
+    ((18, WIDTH),),
+    ((19, HALF), (20, HALF)),
+    ((21, WIDTH),),
+)
 TABLE = (("line", 7), ("cn_code", 17), ("trade_name", 40), ("lot", 24), ("packages", 13),
          ("packaging", 19), ("net_weight", 22), ("producer", 48))
 
@@ -276,7 +291,7 @@ class _Sheet:
     def __init__(self, pdf, coi: dict, names: dict, language: str, verify_url: str):
         self.pdf, self.coi, self.names, self.language = pdf, coi, names, language
         self.boxes = coi.get("boxes") if isinstance(coi.get("boxes"), dict) else {}
-        self.verify_url = _windows_1252(_clean(verify_url, 500))
+        self.verify_url = _clean(verify_url, 500)  # encoded in the QR code and the link as given
         self.number = _windows_1252(_clean(coi.get("number"), SHORT))
         self.cmap = None
         self.country_names = None
@@ -388,7 +403,7 @@ class _Sheet:
         pdf.set_font(TITLES_FONT, "", TITLE_SIZE + 0.5)
         pdf.cell(pdf.get_string_width(self.word("verify")) + 1.5, 3.5, _windows_1252(self.word("verify")))
         pdf.set_text_color(0, 60, 140)
-        pdf.cell(WIDTH - QR_SIZE - 30, 3.5, self.verify_url, link=self.verify_url or None,
+        pdf.cell(WIDTH - QR_SIZE - 30, 3.5, _windows_1252(self.verify_url), link=self.verify_url or None,
                  new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0)
         text_bottom = pdf.get_y()
@@ -410,63 +425,68 @@ class _Sheet:
                           module + 0.02, style="F")
 
     def grid(self) -> None:
+        contents = self.contents()
+        for row in GRID:
+            if row == PRODUCTS:
+                self.products()
+                continue
+            self.row([(width, self.title(box) if isinstance(box, int) else self.word(box), contents[box])
+                      for box, width in row])
+
+    def contents(self) -> dict:
+        """What each box of the grid (but 13) shows, by box number ("rfl", "documents" for the two
+        parts that have none)."""
         b = self.box
-        third = WIDTH / 3
-        box1, box2, box3 = b("box1"), b("box2"), b("box3")
-        procedure = box2.get("procedure")
-        ticks = "   ".join(f"{'☒' if procedure == p else '☐'} {self.word(p)}" for p in ("compliance", "equivalence"))
+        procedure = b("box2").get("procedure")
         number = self.number or "-"
-        if box3.get("national_reference"):
-            number += f"\n{self.word('national_reference')}: {self.text(box3['national_reference'], 250)}"
-        self.row([(80, self.title(1), self.organisation(box1.get("issuer"))),
-                  (50, self.title(2), ticks),
-                  (60, self.title(3), number)])
-        producers = [p for p in self.items("box5")]
-        bodies = list(dict.fromkeys(p.get("control_body") for p in producers if p.get("control_body")))
-        self.row([(third, self.title(4), self.organisation(b("box4").get("exporter"))),
-                  (third, self.title(5), self.listed([self.organisation(p.get("producer"), short=True)
-                                                       for p in producers])),
-                  (third, self.title(6), self.listed([self.organisation(c, short=True) for c in bodies]))])
+        if b("box3").get("national_reference"):
+            number += f"\n{self.word('national_reference')}: {self.text(b('box3')['national_reference'], 250)}"
+        producers = self.items("box5")
+        bodies = dict.fromkeys(p.get("control_body") for p in producers if p.get("control_body"))
         origins = b("box7").get("countries_of_origin")
-        origins = origins if isinstance(origins, list) else []
-        box9 = b("box9")
-        self.row([(third, self.title(7), self.listed([self.country(c) for c in origins])),
-                  (third, self.title(8), self.country(b("box8").get("country_of_export"))),
-                  (third, self.title(9), "\n".join(p for p in (
-                      self.country(box9.get("member_state")),
-                      self.organisation(box9.get("authority"), short=True)) if p))])
-        box12 = b("box12")
-        consignee = self.word("batches") if box12.get("release_by_batches") else \
-            self.organisation(box12.get("first_consignee"))
-        self.row([(third, self.title(10), self.country(b("box10").get("country_of_destination"))),
-                  (third, self.title(11), self.organisation(b("box11").get("importer"))),
-                  (third, self.title(12), consignee)])
-        documents = [" - ".join(p for p in (self.text(d.get("type"), SHORT), self.text(d.get("reference"), SHORT),
-                                            self.text(d.get("date"), SHORT)) if p)
-                     for d in (self.boxes.get("documents") or []) if isinstance(d, dict)]
-        self.row([(WIDTH / 2, self.word("rfl"), self.organisation(b("rfl").get("organisation"))),
-                  (WIDTH / 2, self.word("documents"), self.listed(documents))])
-        self.products()
+        box9, box12, gross, transport = b("box9"), b("box12"), b("box16"), b("box17")
+        documents = [self.joined(" - ", self.text(d.get("type"), SHORT), self.text(d.get("reference"), SHORT),
+                                 self.text(d.get("date"), SHORT))
+                     for d in self.boxes.get("documents") or [] if isinstance(d, dict)]
         containers = self.items("box14")
-        self.row([(WIDTH / 2, self.title(14), self.listed([self.text(c.get("container"), SHORT) for c in containers])),
-                  (WIDTH / 2, self.title(15), self.listed([self.text(c.get("seal"), SHORT) for c in containers]))])
-        gross, transport = b("box16"), b("box17")
-        self.row([(WIDTH / 2, self.title(16), " ".join(p for p in (
-                      self.text(gross.get("gross_weight"), SHORT), self.text(gross.get("unit"), SHORT)) if p)),
-                  (WIDTH / 2, self.title(17), "\n".join(p for p in (
-                      self.pick(MODES, transport.get("mode")) if transport.get("mode") else "",
-                      self.text(transport.get("identification"), NAME)) if p))])
-        self.row([(WIDTH, self.title(18), self.signature(self.boxes.get("box18"), with_organisation=True))])
         verification = self.boxes.get("box20")
         checked = self.word("not_signed")
         if isinstance(verification, dict) and verification.get("outcome"):
-            checked = "\n".join(p for p in (
-                self.pick(OUTCOMES, verification.get("outcome")),
-                f"{self.word('reason')}: {self.text(verification['reason'])}" if verification.get("reason") else "",
-                self.signature(verification)) if p)
-        self.row([(WIDTH / 2, self.title(19), self.organisation(box9.get("border_control_post"), short=True)),
-                  (WIDTH / 2, self.title(20), checked)])
-        self.row([(WIDTH, self.title(21), self.signature(self.boxes.get("box21")))])
+            reason = verification.get("reason")
+            checked = self.joined("\n", self.pick(OUTCOMES, verification.get("outcome")),
+                                  f"{self.word('reason')}: {self.text(reason)}" if reason else "",
+                                  self.signature(verification))
+        return {
+            1: self.organisation(b("box1").get("issuer")),
+            2: "   ".join(f"{'☒' if procedure == p else '☐'} {self.word(p)}" for p in ("compliance", "equivalence")),
+            3: number,
+            4: self.organisation(b("box4").get("exporter")),
+            5: self.listed([self.organisation(p.get("producer"), short=True) for p in producers]),
+            6: self.listed([self.organisation(c, short=True) for c in bodies]),
+            7: self.listed([self.country(c) for c in origins] if isinstance(origins, list) else []),
+            8: self.country(b("box8").get("country_of_export")),
+            9: self.joined("\n", self.country(box9.get("member_state")),
+                           self.organisation(box9.get("authority"), short=True)),
+            10: self.country(b("box10").get("country_of_destination")),
+            11: self.organisation(b("box11").get("importer")),
+            12: self.word("batches") if box12.get("release_by_batches") else
+            self.organisation(box12.get("first_consignee")),
+            "rfl": self.organisation(b("rfl").get("organisation")),
+            "documents": self.listed(documents),
+            14: self.listed([self.text(c.get("container"), SHORT) for c in containers]),
+            15: self.listed([self.text(c.get("seal"), SHORT) for c in containers]),
+            16: self.joined(" ", self.text(gross.get("gross_weight"), SHORT), self.text(gross.get("unit"), SHORT)),
+            17: self.joined("\n", self.pick(MODES, transport.get("mode")) if transport.get("mode") else "",
+                            self.text(transport.get("identification"), NAME)),
+            18: self.signature(self.boxes.get("box18"), with_organisation=True),
+            19: self.organisation(box9.get("border_control_post"), short=True),
+            20: checked,
+            21: self.signature(self.boxes.get("box21")),
+        }
+
+    @staticmethod
+    def joined(separator: str, *parts: str) -> str:
+        return separator.join(p for p in parts if p)
 
     def measure(self, width: float, title: str, text: str) -> float:
         return self.layout(width, title, text)[2]
