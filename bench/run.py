@@ -176,14 +176,16 @@ def coi_pdf(lines: int = 10, runs: int = 15) -> bool:
     started = time.perf_counter()
     pdf.render(coi, names, "fr", coi_sample.VERIFY_URL)
     first = time.perf_counter() - started
-    times, size = [], 0
+    times, processor, size = [], [], 0
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         size = len(pdf.render(coi, names, "fr", coi_sample.VERIFY_URL))
         times.append(time.perf_counter() - started)
+        processor.append(time.process_time() - cpu)
     median = statistics.median(times)
-    print(f"\n(d) COI PDF, {lines} lines: {median * 1000:.0f} ms a render (median of {runs}; first "
-          f"render with imports {first * 1000:.0f} ms), {size / 1000:.1f} KB (targets: under "
+    print(f"\n(d) COI PDF, {lines} lines: {median * 1000:.0f} ms a render (median of {runs}; "
+          f"{statistics.median(processor) * 1000:.0f} ms of CPU, which a busy machine inflates less; "
+          f"first render with imports {first * 1000:.0f} ms), {size / 1000:.1f} KB (targets: under "
           f"{PDF_SECONDS * 1000:.0f} ms and {PDF_BYTES // 1000} KB)")
     return median < PDF_SECONDS and size < PDF_BYTES
 
