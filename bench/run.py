@@ -1,7 +1,9 @@
 """Benchmarks (`make bench`): (a) DynamoDB calls per API operation against budgets, (b) the
 cold-start cost of importing app.py, (c) the inactivity job's reads as the table grows, (d) the
-reads per request of the paged lists at 500 and 2,000 items, (e) one login under the API
-function's memory, (f) the cold start of the Lambda package (after `make package`)."""
+time and size of the PDF of a certificate of inspection, (e) the COI's calls and list cost
+(bench/coi.py), (f) the reads per request of the paged lists at 500 and 2,000 items, (g)
+logins under the API function's memory, (h) the cold start of the Lambda package (after
+`make package`)."""
 import dataclasses
 import os
 import re
@@ -168,6 +170,35 @@ def inactivity_reads() -> bool:
     return results[2_000][0] == results[20_000][0] == 20 and large <= small * 1.1
 
 
+PDF_SECONDS, PDF_BYTES = 0.150, 60_000
+
+
+def coi_pdf(lines: int = 10, runs: int = 15) -> bool:
+    """(d) The PDF of a COI of 10 product lines: median time of a render in a warm process (the
+    first render, which imports fpdf2 and segno and reads the font, is shown apart) and size."""
+    import time
+
+    from chalicelib.documents import coi_pdf as pdf
+    from tests import coi_sample
+
+    coi, names = coi_sample.coi(lines=lines), coi_sample.names()
+    started = time.perf_counter()
+    pdf.render(coi, names, "fr", coi_sample.VERIFY_URL)
+    first = time.perf_counter() - started
+    times, processor, size = [], [], 0
+    for _ in range(runs):
+        started, cpu = time.perf_counter(), time.process_time()
+        size = len(pdf.render(coi, names, "fr", coi_sample.VERIFY_URL))
+        times.append(time.perf_counter() - started)
+        processor.append(time.process_time() - cpu)
+    median = statistics.median(times)
+    print(f"\n(d) COI PDF, {lines} lines: {median * 1000:.0f} ms a render (median of {runs}; "
+          f"{statistics.median(processor) * 1000:.0f} ms of CPU, which a busy machine inflates less; "
+          f"first render with imports {first * 1000:.0f} ms), {size / 1000:.1f} KB (targets: under "
+          f"{PDF_SECONDS * 1000:.0f} ms and {PDF_BYTES // 1000} KB)")
+    return median < PDF_SECONDS and size < PDF_BYTES
+
+
 def _fresh_tables():
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
@@ -183,7 +214,7 @@ def _seed(total: int, now: datetime) -> None:
     """`total` valid roles routed to the Rhône's authority, `total` of its accounts (one with a
     rare name, the oldest) and `total` operators of Lyon whose name starts with "Bio", one of
     them "SARL Bio Import"."""
-    from chalicelib.services.organisations import index_fields
+    from chalicelib.services.directory import index_fields
     from chalicelib.store.accounts import Account
     from chalicelib.store.authorisations import Authorisation
     from chalicelib.store.organisations import Organisation
@@ -216,7 +247,7 @@ def _seed(total: int, now: datetime) -> None:
 
 
 def paged_reads() -> bool:
-    """(d) Items each request reads, following every page: the validator's valid roles, the back
+    """(f) Items each request reads, following every page: the validator's valid roles, the back
     office search for a rare name, the duplicate check of a new operator of a crowded city."""
     _environment()
     from chalice.test import Client
@@ -255,7 +286,7 @@ def paged_reads() -> bool:
                     "name": "Bio Import", "country": "FR", "city": "Lyon", "postal_code": "69002",
                     "address": "1 quai", "contacts": {"phone": "+33 4 72 00 00 00"}})
             results[total] = (roles, search, (duplicate.status_code, counter.items_read))
-    print("\n(d) paged lists: items read per request (session and account included), following every page")
+    print("\n(f) paged lists: items read per request (session and account included), following every page")
     ok = True
     for total, (roles, search, duplicate) in results.items():
         print(f"   {total:>5} items: validator's valid roles: {len(roles[0])} requests, "
@@ -340,7 +371,7 @@ PACKAGE = Path(ROOT) / "build" / "prod" / "deployment.zip"
 
 
 def login_under_memory(zip_path: Path = PACKAGE) -> bool:
-    """(e) Logins (two argon2id verifications each; the first in a container also makes the dummy
+    """(g) Logins (two argon2id verifications each; the first in a container also makes the dummy
     hash that unknown e-mails are checked against) in a fresh process limited to the API
     function's memory, with the deployed stages' hash profile, against a local DynamoDB. Lambda
     gives 1,024 MB about 0.58 vCPU (a full one at 1,769 MB): the expected duration there is the
@@ -356,7 +387,7 @@ def login_under_memory(zip_path: Path = PACKAGE) -> bool:
     share = min(memory / 1769, 1)
     first, *others = found["responses"]
     steady = statistics.median(r["cpu"] for r in others)
-    print(f"\n(e) logins at {memory} MB ({profile}, {'the Lambda package' if alone else 'the source tree'}): "
+    print(f"\n(g) logins at {memory} MB ({profile}, {'the Lambda package' if alone else 'the source tree'}): "
           f"HTTP {[r['status'] for r in found['responses']]}; first in a fresh process "
           f"{first['cpu'] * 1000:.0f} ms of CPU, then {steady * 1000:.0f} ms each, so about "
           f"{first['cpu'] / share * 1000:.0f} ms then {steady / share * 1000:.0f} ms on Lambda "
@@ -367,13 +398,13 @@ def login_under_memory(zip_path: Path = PACKAGE) -> bool:
 
 
 def package_cold_start(zip_path: Path = PACKAGE, runs: int = 5) -> bool:
-    """(f) The Lambda package alone (no site-packages), read-only as /var/task is: importing
+    """(h) The Lambda package alone (no site-packages), read-only as /var/task is: importing
     app.py, then a first request (GET /api/me with an unknown session: one TransactGetItems to a
     local DynamoDB, the site's first call on every page) in a fresh interpreter, median of runs."""
     from deploy import package
 
     if not zip_path.exists():
-        print(f"\n(f) Lambda package cold start: no {zip_path}; run `make package` first")
+        print(f"\n(h) Lambda package cold start: no {zip_path}; run `make package` first")
         return True
     me = package.request("GET", "/api/me", headers={"cookie": f"traces_session={'0' * 32}.{'A' * 43}"})
     with _local_aws() as environment, package.unpacked(zip_path) as task:
@@ -381,7 +412,7 @@ def package_cold_start(zip_path: Path = PACKAGE, runs: int = 5) -> bool:
     imports = statistics.median(f["import"] for f in found)
     first = statistics.median(f["responses"][0]["seconds"] for f in found)
     zipped, unzipped = package.sizes(zip_path)
-    print(f"\n(f) Lambda package {zip_path.name} ({zipped / 1e6:.1f} MB, {unzipped / 1e6:.1f} MB unpacked), "
+    print(f"\n(h) Lambda package {zip_path.name} ({zipped / 1e6:.1f} MB, {unzipped / 1e6:.1f} MB unpacked), "
           f"cold start: import {imports * 1000:.0f} ms + first request {first * 1000:.0f} ms "
           f"(HTTP {found[0]['responses'][0]['status']}; median of {runs}, this machine's CPU)")
     return all(f["responses"][0]["status"] == 401 for f in found)
@@ -389,11 +420,15 @@ def package_cold_start(zip_path: Path = PACKAGE, runs: int = 5) -> bool:
 
 def main() -> int:
     sys.path.insert(0, ROOT)
-    if sys.argv[1:2] == ["package"]:   # python -m bench.run package [ZIP]: (e) and (f) alone
+    if sys.argv[1:2] == ["package"]:   # python -m bench.run package [ZIP]: (g) and (h) alone
         zip_path = Path(sys.argv[2]).resolve() if len(sys.argv) > 2 else PACKAGE
         return 0 if login_under_memory(zip_path) & package_cold_start(zip_path) else 1
-    outcomes = [calls_per_operation(), cold_start(), inactivity_reads(), paged_reads(),
-                login_under_memory(), package_cold_start()]
+    from bench import coi
+
+    _environment()
+    outcomes = [calls_per_operation(), cold_start(), inactivity_reads(), coi_pdf(),
+                coi.calls_per_operation(), coi.list_cost(), paged_reads(), login_under_memory(),
+                package_cold_start()]
     print("\nall within budget" if all(outcomes) else "\nSOME FIGURES ARE OVER BUDGET")
     return 0 if all(outcomes) else 1
 

@@ -24,13 +24,13 @@ API_FUNCTION = "api_handler"   # chalice's name for the function behind the REST
 
 # What each function does with each table, read from its code paths (the API: app.py's
 # blueprints and the services they call; the jobs: chalicelib/jobs/): the DynamoDB operations,
-# and "Query:" with the indexes it queries. A transaction needs the operation of each of its
+# and "Query:" with the indexes it queries ("table": the table itself). A transaction needs the operation of each of its
 # items (TransactGetItems: GetItem; TransactWriteItems: PutItem, UpdateItem, DeleteItem,
 # ConditionCheckItem). tests/api/test_iam.py runs the API's and the jobs' code and checks that
 # every call they make is granted here. A new table used by the API is one line in its map.
 ACCESS = {
     API_FUNCTION: {
-        "accounts": "GetItem PutItem UpdateItem Query:by_email,by_authority",
+        "accounts": "GetItem BatchGetItem PutItem UpdateItem Query:by_email,by_authority",
         "emails": "PutItem",
         "sessions": "GetItem PutItem UpdateItem DeleteItem",
         "tokens": "GetItem PutItem DeleteItem",
@@ -38,7 +38,11 @@ ACCESS = {
                          "Query:by_country,by_place",
         "organisation_identifiers": "PutItem DeleteItem",
         "authorisations": "GetItem PutItem UpdateItem Query:by_account,by_organisation,by_validator",
-        "audit": "PutItem",   # append-only: the Lambda code never reads, changes or deletes it
+        "audit": "PutItem Query:table",   # append-only: written, and read for a COI's history
+        "cois": "GetItem PutItem UpdateItem Query:by_number",
+        "coi_parties": "PutItem UpdateItem DeleteItem Query:table,by_status",
+        "coi_numbers": "UpdateItem",
+        "rate_limits": "UpdateItem",
     },
     "lock_inactive": {
         "accounts": "UpdateItem Query:activity",
@@ -336,10 +340,10 @@ def _access(stage: str, function: str) -> list[dict]:
             statements.append({"Sid": sid, "Effect": "Allow", "Action": actions,
                                "Resource": [_table_arn(model)]})
         if queried:
-            indexes = [i for i in queried[0].split(",") if i]
-            statements.append({"Sid": f"{sid}Indexes", "Effect": "Allow", "Action": ["dynamodb:Query"],
-                               "Resource": [{"Fn::Sub": f"${{{_logical_id(model)}.Arn}}/index/{index}"}
-                                            for index in indexes] or [_table_arn(model)]})
+            statements.append({"Sid": f"{sid}Queries", "Effect": "Allow", "Action": ["dynamodb:Query"],
+                               "Resource": [_table_arn(model) if index == "table" else
+                                            {"Fn::Sub": f"${{{_logical_id(model)}.Arn}}/index/{index}"}
+                                            for index in queried[0].split(",")]})
     return statements
 
 

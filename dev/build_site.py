@@ -5,12 +5,15 @@
 
 The texts are English in the templates and translated through the Babel catalogs
 locale/site/<lang>/LC_MESSAGES/site.po, compiled to .mo here with Babel's API. Static assets
-(templates/site/static/) are copied to site/static/, the stylesheet and script also under a
-name that carries their content's hash, which the pages use. site/ is build output: never edit it.
+(templates/site/static/: site.css, site.js and each page's own script in js/) are copied to
+site/static/, each also under a name that carries its content's hash (site.<hash>.js), which the
+pages use. Each page with every stylesheet and script it references must stay within
+PAGE_BUDGET. site/ is build output: never edit it.
 """
 import argparse
 import gettext
 import hashlib
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -29,9 +32,9 @@ PAGES = (
     ("index.html", "index.html", "index", {}),
     ("register.html", "register.html", "register", {}),
     ("confirm.html", "confirm.html", "confirm", {}),
-    ("login.html", "login.html", "login", {}),
+    ("login.html", "login.html", "login", {"nav": "anonymous"}),
     ("forgot-password.html", "forgot-password.html", "forgot-password", {}),
-    ("password.html", "password-forced.html", "password-forced", {"forced": True, "requires_login": True}),
+    ("password.html", "password-forced.html", "password-forced", {"forced": True, "requires_login": True, "nav": "none"}),
     ("password.html", "password-change.html", "password-change", {"forced": False, "requires_login": True}),
     ("profile.html", "profile.html", "profile", {"requires_login": True}),
     ("logout.html", "logout.html", "logout", {}),
@@ -42,8 +45,9 @@ PAGES = (
     ("roles/mine.html", "roles/mine.html", "roles-mine", {"requires_login": True}),
     ("roles/pending.html", "roles/pending.html", "roles-pending", {"requires_login": True}),
     ("roles/organisation.html", "roles/organisation.html", "organisation", {"requires_login": True}),
-    # On AWS, the CloudFront function (deploy/site_router.js) answers unknown paths with it.
-    ("not-found.html", "404.html", "not-found", {}),
+    # served for every unknown address (dev/site_server.py; CloudFront's error page on AWS); its
+    # language links lead to the home page
+    ("404.html", "404.html", "not-found", {"page": "index.html"}),
 )
 
 PAGE_BUDGET = 60 * 1024  # HTML + CSS + JS of one page
@@ -105,23 +109,33 @@ def version(asset: Path) -> Path:
     return copy
 
 
+ASSET = re.compile(r'(?:src|href)="(/static/[^"?#]+\.(?:js|css))"')
+
+
+def page_size(html: str, output: Path) -> int:
+    """The bytes a browser loads for one page: its HTML and every stylesheet and script of
+    /static/ that it references."""
+    assets = sorted(set(ASSET.findall(html)))
+    return len(html.encode("utf-8")) + sum((output / a.lstrip("/")).stat().st_size for a in assets)
+
+
 def build(output: Path = ROOT / "site") -> list[Path]:
     """Renders every page in every language into `output` (wiped first); returns the pages."""
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(TEMPLATES / "static", output / "static")
     versioned = {}
-    for name in ("site.css", "site.js"):  # served without indentation, blank and comment lines
-        asset = output / "static" / name
+    for asset in [*(output / "static").rglob("*.css"), *(output / "static").rglob("*.js")]:
+        # served without indentation, blank and comment lines
         asset.write_text(compact(asset.read_text("utf-8")), "utf-8")
-        versioned[f"/static/{name}"] = f"/static/{version(asset).name}"
-    assets = sum((output / "static" / name).stat().st_size for name in ("site.css", "site.js"))
+        versioned[f"/static/{asset.relative_to(output / 'static').as_posix()}"] = \
+            f"/static/{version(asset).relative_to(output / 'static').as_posix()}"
     written = []
     for language, _name in LANGUAGES:
         env = environment(compile_catalog(language))
         for template, path, page_id, extra in PAGES:
             context = {"lang": language, "languages": LANGUAGES, "page": path, "page_id": page_id,
-                       "forced": False, "requires_login": False, **extra}
+                       "forced": False, "requires_login": False, "nav": "", **extra}
             html = "\n".join(line.strip() for line in env.get_template(template).render(**context)
                              .splitlines() if line.strip()) + "\n"  # no <pre> in the templates
             for plain, hashed in versioned.items():
@@ -129,7 +143,7 @@ def build(output: Path = ROOT / "site") -> list[Path]:
             target = output / language / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, "utf-8")
-            size = len(html.encode("utf-8")) + assets
+            size = page_size(html, output)
             if size > PAGE_BUDGET:
                 raise SystemExit(f"{target}: {size} bytes with its CSS and JS, over {PAGE_BUDGET}")
             written.append(target)

@@ -125,7 +125,7 @@ def test_the_duplicate_check_compares_names_with_the_same_first_word(person, exi
 
 def test_the_duplicate_check_reads_a_bounded_number_of_operators(person, monkeypatch):
     from chalicelib.services import organisations
-    from chalicelib.services.organisations import index_fields
+    from chalicelib.services.directory import index_fields
     from chalicelib.store.organisations import Organisation
 
     monkeypatch.setattr(organisations, "DUPLICATE_READS", 5)
