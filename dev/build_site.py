@@ -109,6 +109,14 @@ def version(asset: Path) -> Path:
     return copy
 
 
+def unversioned(path: str) -> str:
+    """/static/site.js for /static/site.<hash>.js."""
+    return VERSIONED.sub(r"\1", path)
+
+
+VERSIONED = re.compile(r"\.[0-9a-f]{12}(\.(?:js|css))$")
+
+
 ASSET = re.compile(r'(?:src|href)="(/static/[^"?#]+\.(?:js|css))"')
 
 

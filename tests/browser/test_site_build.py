@@ -43,7 +43,9 @@ def test_each_page_with_its_stylesheets_and_scripts_stays_under_60_kb(tmp_path):
     for page in site.glob("*/**/*.html"):
         html = page.read_text("utf-8")
         scripts = build_site.ASSET.findall(html)
-        assert "/static/site.js" in scripts and "/static/site.css" in scripts, page
+        plain = {build_site.unversioned(s) for s in scripts}
+        assert "/static/site.js" in plain and "/static/site.css" in plain, page
+        assert all(build_site.VERSIONED.search(s) for s in scripts), page   # named by content
         size = page.stat().st_size + sum((site / s.lstrip("/")).stat().st_size for s in set(scripts))
         assert size == build_site.page_size(html, site) < 60 * 1024, page
 
@@ -54,7 +56,8 @@ def test_each_page_loads_the_script_of_its_page_id(tmp_path):
     scripts = {p.name for p in (build_site.TEMPLATES / "static" / "js").glob("*.js")}
     for _template, path, page_id, _extra in build_site.PAGES:
         html = (site / "fr" / path).read_text("utf-8")
-        loaded = {s.rsplit("/", 1)[1] for s in build_site.ASSET.findall(html) if "/js/" in s}
+        loaded = {build_site.unversioned(s).rsplit("/", 1)[1] for s in build_site.ASSET.findall(html)
+                  if "/js/" in s}
         assert loaded <= scripts, (path, loaded - scripts)
         mine = {name for name in loaded
                 if f'pages["{page_id}"]' in (build_site.TEMPLATES / "static" / "js" / name).read_text()
