@@ -379,7 +379,7 @@ def login_under_memory(zip_path: Path = PACKAGE) -> bool:
     from deploy import package, template
     from tests.conftest import AUTHORITY
 
-    memory = template.stage_config("prod")["lambda_functions"]["api_handler"]["lambda_memory_size"]
+    memory = template.chalice_config()["lambda_functions"]["api_handler"]["lambda_memory_size"]
     profile = template.stage_environment("prod")["TRACES_PASSWORD_HASH_PROFILE"]
     login = package.request("POST", "/api/session", {"email": AUTHORITY[0], "password": AUTHORITY[1]})
     with _local_aws(profile) as environment, _code(zip_path) as (task, alone):

@@ -62,15 +62,15 @@ HASHING_ROUTES = {("/api/session", "POST"): (10, 20), ("/api/accounts", "POST"):
                   ("/api/password/forgot", "POST"): (5, 10), ("/api/password/change", "POST"): (5, 10)}
 ORIGIN_HEADER = "X-Origin-Verify"         # the secret CloudFront adds to API requests
 HSTS_SECONDS = 63072000                   # two years
-LOG_RETENTION_DAYS = 90
 
 
-def stage_config(stage: str) -> dict:
+def chalice_config() -> dict:
+    """.chalice/config.json: every stage, and the settings of each function."""
     return json.loads((ROOT / ".chalice" / "config.json").read_text())
 
 
 def stage_environment(stage: str) -> dict:
-    config = stage_config(stage)
+    config = chalice_config()
     return {**config.get("environment_variables", {}),
             **config["stages"][stage].get("environment_variables", {})}
 
@@ -113,7 +113,7 @@ def log_group_id(function: str) -> str:
 
 def function_name(stage: str, function: str) -> str:
     """Set explicitly, so that each role can name its own log group without a cycle."""
-    return f"{stage_config(stage)['app_name']}-{stage}-{function}"
+    return f"{chalice_config()['app_name']}-{stage}-{function}"
 
 
 def _logical_id(model) -> str:

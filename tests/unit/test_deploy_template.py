@@ -103,7 +103,7 @@ def test_every_table_and_function_has_its_grants():
     assert granted <= names
     assert names <= granted, "a new table: give its function(s) one line in deploy/template.py ACCESS"
     assert set(template.ACCESS) == set(template.functions())
-    config = template.stage_config(STAGE)
+    config = template.chalice_config()
     for stage in ("dev", "prod"):
         files = config["stages"][stage]["lambda_functions"]
         assert {f: files[f]["iam_policy_file"] for f in files} == {
