@@ -13,6 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import rjsmin
 from babel.messages import frontend, mofile, pofile
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -22,7 +23,21 @@ LOCALE = ROOT / "locale" / "site"
 DOMAIN = "site"
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
+# The scripts and stylesheets of a page: site.js and site.css by default; the certificate pages
+# load core.js (site.js without its pages, built below), the certificate helpers (coi.js) and
+# their own script, and coi.css, to stay within the budget.
+SCRIPTS = ("site.js",)
+COI = ("core.js", "coi.js", "coi-pages.js")
+COI_VIEW = ("core.js", "coi.js", "coi-view.js")
+STYLES = ("site.css",)
+COI_STYLES = ("site.css", "coi.css")
+CERTIFICATES = {"scripts": COI, "styles": COI_STYLES}
+PAGES_START, EXPORTS, PAGES_END = ("/* ---------- pages ---------- */",
+                                   "/* ---------- for the pages with their own script ---------- */",
+                                   "/* ---------- every page ---------- */")
+
 # template, output path inside the language folder, page id (<body data-page>), extra context
+# (a callable value is called with the language)
 PAGES = (
     ("index.html", "index.html", "index", {}),
     ("register.html", "register.html", "register", {}),
@@ -40,6 +55,15 @@ PAGES = (
     ("roles/mine.html", "roles/mine.html", "roles-mine", {"requires_login": True}),
     ("roles/pending.html", "roles/pending.html", "roles-pending", {"requires_login": True}),
     ("roles/organisation.html", "roles/organisation.html", "organisation", {"requires_login": True}),
+    ("cois/index.html", "cois/index.html", "coi-list", {"requires_login": True, **CERTIFICATES}),
+    ("cois/new.html", "cois/new.html", "coi-new", {"requires_login": True, **CERTIFICATES}),
+    ("cois/view.html", "cois/view.html", "coi-view",
+     {"requires_login": True, "scripts": COI_VIEW, "styles": COI_STYLES}),
+    ("cois/history.html", "cois/history.html", "coi-history", {"requires_login": True, **CERTIFICATES}),
+    ("cois/extract.html", "cois/extract.html", "coi-extract", {"requires_login": True, **CERTIFICATES}),
+    ("verify.html", "verify.html", "verify", CERTIFICATES),
+    ("export-certificates.html", "export-certificates.html", "export-models",
+     {**CERTIFICATES, "models": lambda language: export_models(language)}),
 )
 
 PAGE_BUDGET = 60 * 1024  # HTML + CSS + JS of one page
@@ -92,21 +116,59 @@ def compact(source: str) -> str:
         (line.startswith("/*") and line.endswith("*/")) or line.startswith("//"))) + "\n"
 
 
+def split_script(source: str) -> tuple[str, str]:
+    """(site.js as served, core.js) from site.js's source, cut at its section markers: site.js
+    without the section that exports its helpers; core.js without the code of its pages (the
+    helpers, the API, the navigation, the exports and the page dispatcher), for the pages that
+    bring their own script."""
+    start, exports, end = (source.find(marker) for marker in (PAGES_START, EXPORTS, PAGES_END))
+    if not 0 <= start < exports < end:
+        raise SystemExit(f"site.js: the markers {PAGES_START!r}, {EXPORTS!r} and {PAGES_END!r} are missing")
+    return source[:exports] + source[end:], source[:start] + source[exports:]
+
+
+def export_models(language: str) -> list[tuple[str, str, list[str]]]:
+    """The export certificate models of seed 000's annex 1, by country: (code, name, titles)."""
+    from chalicelib import reference
+
+    names = {c["code"]: c["name"] for c in reference.countries(language)}
+    grouped: dict[str, list[str]] = {}
+    for item in reference.items("export_certificate_models"):
+        grouped.setdefault(item["country"], []).append(item.get(language) or item["fr"])
+    return sorted(((code, names.get(code, code), titles) for code, titles in grouped.items()),
+                  key=lambda group: group[1])
+
+
+def asset_sizes(static: Path) -> dict[str, int]:
+    return {path.name: path.stat().st_size for path in static.iterdir()}
+
+
+def page_assets(extra: dict) -> tuple[str, ...]:
+    return tuple(extra.get("styles", STYLES)) + tuple(extra.get("scripts", SCRIPTS))
+
+
 def build(output: Path = ROOT / "site") -> list[Path]:
     """Renders every page in every language into `output` (wiped first); returns the pages."""
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(TEMPLATES / "static", output / "static")
-    for name in ("site.css", "site.js"):  # served without indentation, blank and comment lines
-        asset = output / "static" / name
-        asset.write_text(compact(asset.read_text("utf-8")), "utf-8")
-    assets = sum((output / "static" / name).stat().st_size for name in ("site.css", "site.js"))
+    static = output / "static"
+    site, core = split_script((static / "site.js").read_text("utf-8"))
+    (static / "site.js").write_text(site, "utf-8")
+    (static / "core.js").write_text(core, "utf-8")
+    for asset in static.iterdir():  # served without indentation, blank and comment lines;
+        if asset.suffix in (".css", ".js"):  # scripts also without the spaces rjsmin finds useless
+            served = compact(asset.read_text("utf-8"))
+            asset.write_text(rjsmin.jsmin(served) + "\n" if asset.suffix == ".js" else served, "utf-8")
+    sizes = asset_sizes(static)
     written = []
     for language, _name in LANGUAGES:
         env = environment(compile_catalog(language))
         for template, path, page_id, extra in PAGES:
             context = {"lang": language, "languages": LANGUAGES, "page": path, "page_id": page_id,
-                       "forced": False, "requires_login": False, **extra}
+                       "forced": False, "requires_login": False, "scripts": SCRIPTS, "styles": STYLES,
+                       **{k: v(language) if callable(v) else v for k, v in extra.items()}}
+            assets = sum(sizes[name] for name in page_assets(extra))
             html = "\n".join(line.strip() for line in env.get_template(template).render(**context)
                              .splitlines() if line.strip()) + "\n"  # no <pre> in the templates
             target = output / language / path

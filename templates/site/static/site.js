@@ -258,8 +258,18 @@
 
   function cell(row, value) { var td = doc.createElement("td"); text(td, value); row.appendChild(td); return td; }
 
-  /* ---------- pages ---------- */
+  function fmt(s, o) { return s.replace(/%\((\w+)\)s/g, function (_, k) { return o[k]; }); }
+  function nodeCell(row, node) { var td = doc.createElement("td"); if (node) td.appendChild(node); row.appendChild(td); return td; }
+  function button(label, aria, handler, cls) {
+    var b = doc.createElement("button");
+    b.type = "button"; b.textContent = label; if (cls) b.className = cls;
+    if (aria) b.setAttribute("aria-label", aria);
+    b.addEventListener("click", handler);
+    return b;
+  }
   var pages = {};
+
+  /* ---------- pages ---------- */
 
   pages.register = function () {
     var form = byId("register-form");
@@ -605,7 +615,6 @@
   };
 
   /* ---------- roles and organisations (SPEC 2) ---------- */
-  function fmt(s, o) { return s.replace(/%\((\w+)\)s/g, function (_, k) { return o[k]; }); }
   function ticked(root, name) { return $all("input[name='" + name + "']:checked", root).map(function (c) { return c.value; }); }
   function orgLink(id, name) {
     var a = doc.createElement("a");
@@ -621,14 +630,6 @@
   function place(o) { return [o.address, [o.postal_code, o.city].filter(Boolean).join(" "), o.country].filter(Boolean).join(", "); }
   function codesText(list) { return (list || []).map(function (c) { return (T["id_" + c.type] || c.type) + " " + c.value; }).join(", "); }
   function activitiesText(o) { return (o.activities || []).map(function (a) { return T["activity_" + a] || a; }).join(", "); }
-  function nodeCell(row, node) { var td = doc.createElement("td"); if (node) td.appendChild(node); row.appendChild(td); return td; }
-  function button(label, aria, handler, cls) {
-    var b = doc.createElement("button");
-    b.type = "button"; b.textContent = label; if (cls) b.className = cls;
-    if (aria) b.setAttribute("aria-label", aria);
-    b.addEventListener("click", handler);
-    return b;
-  }
   function kindLabel(k) { return T["role_" + k] || k; }
   function statusOf(s) { return T["status_" + s] || s; }
 
@@ -986,6 +987,14 @@
       return r;
     });
   };
+
+  /* ---------- for the pages with their own script ---------- */
+  // What their scripts (coi.js...) use. The build serves them core.js: this file without its
+  // pages; site.js is served without this section.
+  window.traces = { T: T, lang: lang, pages: pages, byId: byId, $: $, $all: $all, url: url, show: show, hide: hide,
+    focusOn: focusOn, text: text, param: param, session: session, api: api, clearErrors: clearErrors,
+    onSubmit: onSubmit, announce: announce, reveal: reveal, options: options, date: date, cell: cell,
+    fmt: fmt, nodeCell: nodeCell, button: button };
 
   /* ---------- every page ---------- */
   function keepLocationInLanguageSwitch() {
