@@ -105,6 +105,7 @@ def environment(translations: gettext.GNUTranslations) -> Environment:
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                       trim_blocks=False, lstrip_blocks=False)
     env.install_gettext_translations(translations, newstyle=True)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # é, not \u00e9
     return env
 
 

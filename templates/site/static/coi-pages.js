@@ -90,7 +90,7 @@
       var codes = Object.keys(chosen), button = e.currentTarget;
       if (!codes.length) { t.announce(T.choose_product, true); t.focusOn(byId("page-status")); return; }
       button.disabled = true;
-      var r = await api("POST", "/cois", { boxes: { box13: codes.map(function (c) { return { cn_code: c, trade_name: chosen[c].slice(0, 200) }; }) } }, G);
+      var r = await api("POST", "/cois", { boxes: { box13: codes.map(function (c) { return { cn_code: c, trade_name: chosen[c].slice(0, 200), unit: "kg" }; }) } }, G);
       if (r.ok) { location.assign(t.coiUrl(r.data.id, "view", "create")); return; }
       button.disabled = false;
       t.announce(r.data.error.message, true);
@@ -114,6 +114,27 @@
   }
 
   /* ---------- the history: who, for which organisation, when, what, each box's old and new value ---------- */
+  var ORDER = ["box1", "box2", "box3", "box4", "box5", "box7", "box8", "box9", "box10", "box11", "box12", "rfl", "box13", "box14",
+    "box16", "box17", "documents", "box18", "box20", "box21"];
+  // One item per field that changed (per field of each line for boxes of lines); a signature or
+  // a line added or removed as a whole.
+  function changes(list, box, old, now) {
+    var where = t.legend(box);
+    function item(what, a, b) { if (a !== b) list.appendChild(el("li", "", fmt(T.change, { what: what, old: a, new: b }))); }
+    if (Array.isArray(old) || Array.isArray(now)) {
+      old = old || [];
+      now = now || [];
+      for (var i = 0; i < Math.max(old.length, now.length); i++) {
+        var a = old[i], b = now[i], line = where + " – " + fmt(T.line_n, { n: i + 1 });
+        if (!a || !b) item(line, t.boxText(a), t.boxText(b));
+        else Object.keys(b).forEach(function (k) { item(line + " – " + (T["f_" + k] || k), t.display(k, a[k]), t.display(k, b[k])); });
+      }
+    } else if (!old || !now || now.signed_by) item(where, t.boxText(old), t.boxText(now));
+    else {
+      var keys = Object.keys(Object.assign({}, old, now));
+      keys.forEach(function (k) { item(keys.length > 1 && T["f_" + k] ? where + " – " + T["f_" + k] : where, t.display(k, old[k]), t.display(k, now[k])); });
+    }
+  }
   t.pages["coi-history"] = async function () {
     var coi = await coiHead(), body = $("#history-table tbody"), cursor = null;
     if (!coi) return;
@@ -125,8 +146,8 @@
         t.cell(row, t.date(h.at));
         t.cell(row, [h.person || T.system, h.organisation && t.orgText(h.organisation)].filter(Boolean).join(" – "));
         t.cell(row, (T["h_" + h.action] || h.action) + (status.new && status.old !== status.new ? " (" + (status.old ? t.statusWord(status.old) + " → " : "") + t.statusWord(status.new) + ")" : ""));
-        Object.keys(h.changes || {}).forEach(function (b) {
-          list.appendChild(el("li", "", t.legend(b) + " – " + t.boxText(h.changes[b].old) + " → " + t.boxText(h.changes[b].new)));
+        Object.keys(h.changes || {}).sort(function (a, b) { return ORDER.indexOf(a) - ORDER.indexOf(b); }).forEach(function (b) {
+          changes(list, b, h.changes[b].old, h.changes[b].new);
         });
         Object.keys(h.details || {}).forEach(function (k) {
           var li = list.appendChild(el("li", "", (T["d_" + k] || k) + " – "));

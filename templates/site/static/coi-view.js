@@ -172,6 +172,8 @@
       editField(name === "release_by_batches" ? body : grid, "boxes." + box + "." + name, name, d[name], function (v) {
         d[name] = v;
         if (name === "release_by_batches" && v) d.first_consignee = null;
+        // Box 8 follows the exporter's country unless one was chosen (seed 003, box 8).
+        if (name === "exporter" && v && draft.box8 && !draft.box8.country_of_export) { draft.box8.country_of_export = t.names[v].country; renderBox("box8"); }
         if (/org|countries|bool/.test(F[name][0])) renderBox(box);
       });
     });
@@ -241,6 +243,7 @@
     errors.hidden = true;
   }
   function failed(error) {
+    t.hide(byId("page-status"));
     if (error.code === "stale_version") return t.reveal(byId("coi-conflict"));
     clearBoxErrors();
     var list = $(".error-list", errors), fields = error.fields || {};
