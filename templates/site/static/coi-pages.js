@@ -119,7 +119,7 @@
   // One item per field that changed (per field of each line for boxes of lines); a signature or
   // a line added or removed as a whole.
   function changes(list, box, old, now) {
-    var where = t.legend(box);
+    var where = t.legend(box), title = where.replace(/^[\d–]+\. /, "");
     function item(what, a, b) { if (a !== b) list.appendChild(el("li", "", fmt(T.change, { what: what, old: a, new: b }))); }
     if (Array.isArray(old) || Array.isArray(now)) {
       old = old || [];
@@ -132,7 +132,7 @@
     } else if (!old || !now || now.signed_by) item(where, t.boxText(old), t.boxText(now));
     else {
       var keys = Object.keys(Object.assign({}, old, now));
-      keys.forEach(function (k) { item(keys.length > 1 && T["f_" + k] ? where + " – " + T["f_" + k] : where, t.display(k, old[k]), t.display(k, now[k])); });
+      keys.forEach(function (k) { item(keys.length > 1 && T["f_" + k] && T["f_" + k] !== title ? where + " – " + T["f_" + k] : where, t.display(k, old[k]), t.display(k, now[k])); });
     }
   }
   t.pages["coi-history"] = async function () {
