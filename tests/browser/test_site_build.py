@@ -35,12 +35,28 @@ def test_the_french_catalog_translates_every_message():
     assert not untranslated
 
 
-def test_each_page_with_its_stylesheet_and_script_stays_under_60_kb(tmp_path):
+def test_each_page_with_its_stylesheets_and_scripts_stays_under_60_kb(tmp_path):
     site = tmp_path / "site"
     build_site.build(site)
-    assets = sum((site / "static" / name).stat().st_size for name in ("site.css", "site.js"))
-    for page in site.glob("*/**/*.html"):
-        assert page.stat().st_size + assets < 60 * 1024, page
+    sizes = build_site.asset_sizes(site / "static")
+    for language in ("fr", "en"):
+        for _template, path, _page_id, extra in build_site.PAGES:
+            html = (site / language / path).read_text("utf-8")
+            assets = build_site.page_assets(extra)
+            for name in assets:  # the page loads exactly these
+                assert f'"/static/{name}"' in html, (path, name)
+            assert html.count('<script src="/static/') == len(extra.get("scripts", build_site.SCRIPTS))
+            total = len(html.encode("utf-8")) + sum(sizes[name] for name in assets)
+            assert total < 60 * 1024, (language, path, total)
+
+
+def test_core_js_is_site_js_without_its_pages_and_site_js_does_not_export():
+    source = (build_site.TEMPLATES / "static" / "site.js").read_text("utf-8")
+    site, core = build_site.split_script(source)
+    assert "pages.register = " in site and "pages.register = " not in core
+    assert "window.traces" in core and "window.traces" not in site
+    for shared in ("function api(", "function onSubmit(", 'addEventListener("DOMContentLoaded"'):
+        assert shared in site and shared in core
 
 
 def test_replay_keeps_only_the_requests_that_change_data(tmp_path):
