@@ -231,9 +231,11 @@ def test_a_refused_submit_shows_the_errors_next_to_the_boxes(stack, people, new_
     token = csrf(page, stack, people["importer"]["email"])
     boxes = full_boxes(people)
     del boxes["box1"], boxes["box16"]
-    boxes["box13"][1]["net_weight"] = None
+    boxes["box13"][1].update(net_weight=None, lot="L-1")          # one lot of one producer...
+    boxes["box7"] = {"countries_of_origin": ["MA", "TN"]}          # ...from two countries: a warning
     coi = call(page, stack, token, "POST", "/cois", {"boxes": boxes})
     page.goto(f"{stack.url}/fr/cois/view.html?id={coi['id']}")
+    expect(page.locator("#box-box7 .warning-text")).to_contain_text("plusieurs pays d'origine pour un seul lot")
     page.get_by_role("button", name="Soumettre à la certification").click()
     page.locator("#action-dialog button[type=submit]").click()
     summary = page.locator("#coi-errors")
