@@ -11,8 +11,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# Options of dev.run go in ARGS: make run ARGS="--port 8081 --no-captcha". Exit status 2 means
+# dev.run started nothing and said why (already running, port taken): no make error on top.
 run: $(STAMP)
-	$(PY) -m dev.run
+	@$(PY) -m dev.run $(ARGS) || test $$? -eq 2
 
 test: $(STAMP)
 	$(PY) -m pytest -q

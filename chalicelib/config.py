@@ -12,6 +12,7 @@ class Settings:
     site_url: str
     mail_sender: str
     captcha_enabled: bool
+    captcha_test_hook: bool
     secure_cookies: bool
     confirmation_ttl: timedelta
     temporary_password_ttl: timedelta
@@ -30,15 +31,28 @@ def _flag(name: str, default: str) -> bool:
     return os.environ.get(name, default).lower() in ("1", "true", "yes")
 
 
+# The stages where automated tests may read the anti-automation code (TRACES_CAPTCHA_TEST_HOOK:
+# each challenge then keeps its code in clear in the tokens table). Any other stage refuses it.
+TEST_HOOK_STAGES = ("local", "test")
+
+
+def _checked(values: Settings) -> Settings:
+    if values.captcha_test_hook and values.stage not in TEST_HOOK_STAGES:
+        raise ValueError(f"TRACES_CAPTCHA_TEST_HOOK is refused in stage {values.stage!r}: "
+                         f"only {' and '.join(TEST_HOOK_STAGES)} may turn it on")
+    return values
+
+
 def load() -> Settings:
     env = os.environ.get
-    return Settings(
+    return _checked(Settings(
         stage=env("TRACES_STAGE", "test"),
         table_prefix=env("TRACES_TABLE_PREFIX", "traces-test-"),
         region=env("AWS_DEFAULT_REGION", "eu-west-1"),
         site_url=env("TRACES_SITE_URL", "http://localhost:8080").rstrip("/"),
         mail_sender=env("TRACES_MAIL_SENDER", "no-reply@traces.example.eu"),
         captcha_enabled=_flag("TRACES_CAPTCHA", "true"),
+        captcha_test_hook=_flag("TRACES_CAPTCHA_TEST_HOOK", "false"),
         secure_cookies=_flag("TRACES_SECURE_COOKIES", "true"),
         confirmation_ttl=timedelta(minutes=int(env("TRACES_CONFIRMATION_MINUTES", "90"))),
         temporary_password_ttl=timedelta(hours=int(env("TRACES_TEMPORARY_PASSWORD_HOURS", "24"))),
@@ -48,7 +62,7 @@ def load() -> Settings:
         max_body_bytes=int(env("TRACES_MAX_BODY_BYTES", "16384")),
         mail_per_hour=int(env("TRACES_MAIL_PER_HOUR", "5")),
         password_hash_profile=env("TRACES_PASSWORD_HASH_PROFILE", "rfc9106_low_memory"),
-    )
+    ))
 
 
 settings = load()

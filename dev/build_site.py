@@ -5,10 +5,13 @@
 
 The texts are English in the templates and translated through the Babel catalogs
 locale/site/<lang>/LC_MESSAGES/site.po, compiled to .mo here with Babel's API. Static assets
-(templates/site/static/) are copied to site/static/. site/ is build output: never edit it.
+(templates/site/static/: site.css, site.js and each page's own script in js/) are copied to
+site/static/. Each page with every stylesheet and script it references must stay within
+PAGE_BUDGET. site/ is build output: never edit it.
 """
 import argparse
 import gettext
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -23,28 +26,15 @@ LOCALE = ROOT / "locale" / "site"
 DOMAIN = "site"
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
-# The scripts and stylesheets of a page: site.js and site.css by default; the certificate pages
-# load core.js (site.js without its pages, built below), the certificate helpers (coi.js) and
-# their own script, and coi.css, to stay within the budget.
-SCRIPTS = ("site.js",)
-COI = ("core.js", "coi.js", "coi-pages.js")
-COI_VIEW = ("core.js", "coi.js", "coi-view.js")
-STYLES = ("site.css",)
-COI_STYLES = ("site.css", "coi.css")
-CERTIFICATES = {"scripts": COI, "styles": COI_STYLES}
-PAGES_START, EXPORTS, PAGES_END = ("/* ---------- pages ---------- */",
-                                   "/* ---------- for the pages with their own script ---------- */",
-                                   "/* ---------- every page ---------- */")
-
 # template, output path inside the language folder, page id (<body data-page>), extra context
 # (a callable value is called with the language)
 PAGES = (
     ("index.html", "index.html", "index", {}),
     ("register.html", "register.html", "register", {}),
     ("confirm.html", "confirm.html", "confirm", {}),
-    ("login.html", "login.html", "login", {}),
+    ("login.html", "login.html", "login", {"nav": "anonymous"}),
     ("forgot-password.html", "forgot-password.html", "forgot-password", {}),
-    ("password.html", "password-forced.html", "password-forced", {"forced": True, "requires_login": True}),
+    ("password.html", "password-forced.html", "password-forced", {"forced": True, "requires_login": True, "nav": "none"}),
     ("password.html", "password-change.html", "password-change", {"forced": False, "requires_login": True}),
     ("profile.html", "profile.html", "profile", {"requires_login": True}),
     ("logout.html", "logout.html", "logout", {}),
@@ -55,15 +45,17 @@ PAGES = (
     ("roles/mine.html", "roles/mine.html", "roles-mine", {"requires_login": True}),
     ("roles/pending.html", "roles/pending.html", "roles-pending", {"requires_login": True}),
     ("roles/organisation.html", "roles/organisation.html", "organisation", {"requires_login": True}),
-    ("cois/index.html", "cois/index.html", "coi-list", {"requires_login": True, **CERTIFICATES}),
-    ("cois/new.html", "cois/new.html", "coi-new", {"requires_login": True, **CERTIFICATES}),
-    ("cois/view.html", "cois/view.html", "coi-view",
-     {"requires_login": True, "scripts": COI_VIEW, "styles": COI_STYLES}),
-    ("cois/history.html", "cois/history.html", "coi-history", {"requires_login": True, **CERTIFICATES}),
-    ("cois/extract.html", "cois/extract.html", "coi-extract", {"requires_login": True, **CERTIFICATES}),
-    ("verify.html", "verify.html", "verify", CERTIFICATES),
+    ("cois/index.html", "cois/index.html", "coi-list", {"requires_login": True}),
+    ("cois/new.html", "cois/new.html", "coi-new", {"requires_login": True}),
+    ("cois/view.html", "cois/view.html", "coi-view", {"requires_login": True}),
+    ("cois/history.html", "cois/history.html", "coi-history", {"requires_login": True}),
+    ("cois/extract.html", "cois/extract.html", "coi-extract", {"requires_login": True}),
+    ("verify.html", "verify.html", "verify", {}),
     ("export-certificates.html", "export-certificates.html", "export-models",
-     {**CERTIFICATES, "models": lambda language: export_models(language)}),
+     {"models": lambda language: export_models(language)}),
+    # served for every unknown address (dev/site_server.py; CloudFront's error page on AWS); its
+    # language links lead to the home page
+    ("404.html", "404.html", "not-found", {"page": "index.html"}),
 )
 
 PAGE_BUDGET = 60 * 1024  # HTML + CSS + JS of one page
@@ -117,17 +109,6 @@ def compact(source: str) -> str:
         (line.startswith("/*") and line.endswith("*/")) or line.startswith("//"))) + "\n"
 
 
-def split_script(source: str) -> tuple[str, str]:
-    """(site.js as served, core.js) from site.js's source, cut at its section markers: site.js
-    without the section that exports its helpers; core.js without the code of its pages (the
-    helpers, the API, the navigation, the exports and the page dispatcher), for the pages that
-    bring their own script."""
-    start, exports, end = (source.find(marker) for marker in (PAGES_START, EXPORTS, PAGES_END))
-    if not 0 <= start < exports < end:
-        raise SystemExit(f"site.js: the markers {PAGES_START!r}, {EXPORTS!r} and {PAGES_END!r} are missing")
-    return source[:exports] + source[end:], source[:start] + source[exports:]
-
-
 def export_models(language: str) -> list[tuple[str, str, list[str]]]:
     """The export certificate models of seed 000's annex 1, by country: (code, name, titles)."""
     from chalicelib import reference
@@ -140,12 +121,14 @@ def export_models(language: str) -> list[tuple[str, str, list[str]]]:
                   key=lambda group: group[1])
 
 
-def asset_sizes(static: Path) -> dict[str, int]:
-    return {path.name: path.stat().st_size for path in static.iterdir()}
+ASSET = re.compile(r'(?:src|href)="(/static/[^"?#]+\.(?:js|css))"')
 
 
-def page_assets(extra: dict) -> tuple[str, ...]:
-    return tuple(extra.get("styles", STYLES)) + tuple(extra.get("scripts", SCRIPTS))
+def page_size(html: str, output: Path) -> int:
+    """The bytes a browser loads for one page: its HTML and every stylesheet and script of
+    /static/ that it references."""
+    assets = sorted(set(ASSET.findall(html)))
+    return len(html.encode("utf-8")) + sum((output / a.lstrip("/")).stat().st_size for a in assets)
 
 
 def build(output: Path = ROOT / "site") -> list[Path]:
@@ -153,29 +136,24 @@ def build(output: Path = ROOT / "site") -> list[Path]:
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(TEMPLATES / "static", output / "static")
-    static = output / "static"
-    site, core = split_script((static / "site.js").read_text("utf-8"))
-    (static / "site.js").write_text(site, "utf-8")
-    (static / "core.js").write_text(core, "utf-8")
-    for asset in static.iterdir():  # served without indentation, blank and comment lines;
-        if asset.suffix in (".css", ".js"):  # scripts also without the spaces rjsmin finds useless
-            served = compact(asset.read_text("utf-8"))
-            asset.write_text(rjsmin.jsmin(served) + "\n" if asset.suffix == ".js" else served, "utf-8")
-    sizes = asset_sizes(static)
+    for asset in [*(output / "static").rglob("*.css"), *(output / "static").rglob("*.js")]:
+        # served without indentation, blank and comment lines; scripts also without the spaces
+        # that rjsmin finds useless
+        served = compact(asset.read_text("utf-8"))
+        asset.write_text(rjsmin.jsmin(served) + "\n" if asset.suffix == ".js" else served, "utf-8")
     written = []
     for language, _name in LANGUAGES:
         env = environment(compile_catalog(language))
         for template, path, page_id, extra in PAGES:
             context = {"lang": language, "languages": LANGUAGES, "page": path, "page_id": page_id,
-                       "forced": False, "requires_login": False, "scripts": SCRIPTS, "styles": STYLES,
+                       "forced": False, "requires_login": False, "nav": "",
                        **{k: v(language) if callable(v) else v for k, v in extra.items()}}
-            assets = sum(sizes[name] for name in page_assets(extra))
             html = "\n".join(line.strip() for line in env.get_template(template).render(**context)
                              .splitlines() if line.strip()) + "\n"  # no <pre> in the templates
             target = output / language / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, "utf-8")
-            size = len(html.encode("utf-8")) + assets
+            size = page_size(html, output)
             if size > PAGE_BUDGET:
                 raise SystemExit(f"{target}: {size} bytes with its CSS and JS, over {PAGE_BUDGET}")
             written.append(target)

@@ -1,4 +1,6 @@
 """Registration, confirmation, password recovery and the person's own profile."""
+import functools
+
 from chalice import Blueprint
 
 from ..config import settings
@@ -18,9 +20,10 @@ REGISTRATION_FIELDS = ("email", "email_confirmation", "password", "password_conf
 @route(bp, "/accounts", methods=["POST"], status=202)
 def register():
     data = body(bp.current_request, *REGISTRATION_FIELDS)
-    if settings.captcha_enabled:
-        captcha.check(data.get("captcha_id"), data.get("captcha_answer"), now())
-    registration.register(data, now())
+    moment = now()
+    check_code = functools.partial(captcha.check, data.get("captcha_id"), data.get("captcha_answer"),
+                                   moment) if settings.captcha_enabled else None
+    registration.register(data, moment, check_code)
     return {"status": "new"}
 
 

@@ -1,6 +1,7 @@
 """The certificate of inspection (SPEC 3, seed 003 §3): statuses, transitions and the "who may
 modify the COI" matrix as tables, and the one function that reads them. No AWS, no clock."""
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from .errors import Conflict, Forbidden, N_
 
@@ -46,41 +47,41 @@ EXTRACT_EDIT = frozenset({"rfl", "box9", "box12"}) | BOX13_QUANTITIES | LATER
 # --- the matrix (seed 003 §3.3, SPEC 3) -----------------------------------------------------
 # (status, party) -> (boxes that party may edit, actions it may take). Anything not here is
 # refused. In `draft` only the organisation that created the draft sees and acts on it.
-_ = frozenset
+F = frozenset   # short, so that the matrix reads as a table
 MATRIX = {
-    (DRAFT, IMPORTER):  (ALL, _({"submit", "delete"})),
-    (DRAFT, RFL):       (ALL, _({"submit", "delete"})),
-    (DRAFT, EXPORTER):  (ALL, _({"submit", "delete"})),
-    (DRAFT, ISSUER):    (ALL, _({"issue", "delete"})),
+    (DRAFT, IMPORTER):  (ALL, F({"submit", "delete"})),
+    (DRAFT, RFL):       (ALL, F({"submit", "delete"})),
+    (DRAFT, EXPORTER):  (ALL, F({"submit", "delete"})),
+    (DRAFT, ISSUER):    (ALL, F({"issue", "delete"})),
 
-    (NEW, IMPORTER):    (_({"box9", "box12"}) | LATER, _()),
-    (NEW, RFL):         (_({"box9", "box12"}) | LATER, _()),
-    (NEW, EXPORTER):    (LATER, _()),
-    (NEW, ISSUER):      (ALL, _({"issue"})),
+    (NEW, IMPORTER):    (F({"box9", "box12"}) | LATER, F()),
+    (NEW, RFL):         (F({"box9", "box12"}) | LATER, F()),
+    (NEW, EXPORTER):    (LATER, F()),
+    (NEW, ISSUER):      (ALL, F({"issue"})),
 
-    (ISSUED, IMPORTER): (_({"box9", "box12", "rfl"}) | LATER, _()),
-    (ISSUED, RFL):      (_({"box9", "box12", "rfl"}) | LATER, _()),
-    (ISSUED, EXPORTER): (LATER, _()),
-    (ISSUED, ISSUER):   (_({"box9", "box14", "box16"}) | BOX13_QUANTITIES | LATER, _({"replace"})),
-    (ISSUED, VERIFIER): (_({"box12"}), _({"verify"})),
-    (ISSUED, ENTRY):    (_({"box12"}), _({"verify"})),
+    (ISSUED, IMPORTER): (F({"box9", "box12", "rfl"}) | LATER, F()),
+    (ISSUED, RFL):      (F({"box9", "box12", "rfl"}) | LATER, F()),
+    (ISSUED, EXPORTER): (LATER, F()),
+    (ISSUED, ISSUER):   (F({"box9", "box14", "box16"}) | BOX13_QUANTITIES | LATER, F({"replace"})),
+    (ISSUED, VERIFIER): (F({"box12"}), F({"verify"})),
+    (ISSUED, ENTRY):    (F({"box12"}), F({"verify"})),
 
-    (CHECKED, VERIFIER):  (_(), _({"delete"})),
-    (CHECKED, ENTRY):     (_(), _({"delete", "irregularity"})),
-    (CHECKED, CONSIGNEE): (_(), _({"sign"})),
+    (CHECKED, VERIFIER):  (F(), F({"delete"})),
+    (CHECKED, ENTRY):     (F(), F({"delete", "irregularity"})),
+    (CHECKED, CONSIGNEE): (F(), F({"sign"})),
 
-    (SIGNED, IMPORTER): (_(), _({"irregularity"})),
-    (SIGNED, RFL):      (_(), _({"irregularity"})),
-    (SIGNED, ENTRY):    (_(), _({"irregularity"})),
+    (SIGNED, IMPORTER): (F(), F({"irregularity"})),
+    (SIGNED, RFL):      (F(), F({"irregularity"})),
+    (SIGNED, ENTRY):    (F(), F({"irregularity"})),
 
-    (BASE_FOR_EXTRACT, IMPORTER): (_(), _({"extracts"})),
-    (BASE_FOR_EXTRACT, RFL):      (_(), _({"extracts"})),
-    (BASE_FOR_EXTRACT, VERIFIER): (_(), _({"extracts", "deplete"})),
-    (BASE_FOR_EXTRACT, ENTRY):    (_(), _({"extracts", "deplete", "irregularity"})),
+    (BASE_FOR_EXTRACT, IMPORTER): (F(), F({"extracts"})),
+    (BASE_FOR_EXTRACT, RFL):      (F(), F({"extracts"})),
+    (BASE_FOR_EXTRACT, VERIFIER): (F(), F({"extracts", "deplete"})),
+    (BASE_FOR_EXTRACT, ENTRY):    (F(), F({"extracts", "deplete", "irregularity"})),
 }
 # An extract's draft: its creator (who split the base) edits what EXTRACT_EDIT says and submits;
 # after that an extract follows the matrix like any COI.
-EXTRACT_DRAFT = (EXTRACT_EDIT, _({"submit", "delete"}))
+EXTRACT_DRAFT = (EXTRACT_EDIT, F({"submit", "delete"}))
 
 # --- transitions ----------------------------------------------------------------------------
 # (status, action) -> new status. `replace` and `extracts` leave the COI as it is and create
@@ -106,6 +107,9 @@ EXTRACT_TRANSITIONS = {(DRAFT, "submit"): ISSUED}
 VERIFY_OUTCOMES = {"released": CHECKED, "released_for_extracts": BASE_FOR_EXTRACT,
                    "released_conventional": RELEASED_CONVENTIONAL, "not_released": NOT_RELEASED}
 NEEDS_REASON = ("released_conventional", "not_released")
+# A draft nobody touched for this long is removed by DynamoDB's TTL (SPEC 6), unless it holds
+# something: an extract's quantities on its base, or a replacement the old COI waits for.
+DRAFT_LIFETIME = timedelta(days=90)
 ACTIONS = ("submit", "issue", "verify", "sign", "replace", "extracts", "deplete", "irregularity",
            "delete")
 
@@ -207,3 +211,10 @@ def notified(action: str, status_after: str) -> tuple:
     if action == "verify":
         return (IMPORTER, RFL, CONSIGNEE, ISSUER)
     return PARTIES
+
+
+def expires(status: str, is_extract: bool, replaces: str | None, now: datetime) -> datetime | None:
+    """When a COI in `status` expires if nobody touches it again: only plain drafts do."""
+    if status != DRAFT or is_extract or replaces:
+        return None
+    return now + DRAFT_LIFETIME

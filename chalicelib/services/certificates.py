@@ -149,10 +149,12 @@ def _list_writes(tx, coi: Coi, now: datetime) -> list:
     listing = _listing(coi)
     sort = store.party_sort(coi)
     summary = _summary(coi)
+    coi.expires_at = rules.expires(coi.status, bool(coi.is_extract), coi.replaces, now)
     for org, parties in listing.items():
         tx.save(CoiParty(org, sort, coi_id=coi.id, status=coi.status,
                          organisation_status=f"{org}#{coi.status}", roles=set(parties),
-                         number=coi.number, summary=summary, updated_at=now))
+                         number=coi.number, summary=summary, updated_at=now,
+                         expires_at=coi.expires_at))
     for org in set(coi.listed_for or ()) - set(listing):
         tx.delete(CoiParty(org, sort))
     coi.listed_for = set(listing)
@@ -196,7 +198,7 @@ def _with_derived(coi: Coi, given: dict, found: dict) -> dict:
     unknown = {k: v for k, v in unknown.items() if k.split(".")[1] in given}
     if unknown:
         raise Invalid(unknown)
-    derived = boxes_rules.derive(merged, facts)
+    derived = boxes_rules.derive(merged, facts, reference.equivalent_countries())
     if coi and "box8" not in given and (coi.boxes.get("box8") or {}).get("country_of_export"):
         derived["box8"] = coi.boxes["box8"]     # a typed country of export stays as typed
     for box in rules.SIGNATURES:
@@ -492,7 +494,7 @@ def _certify(access: Access, data: dict, now: datetime, action: str) -> dict:
     coi = access.coi
     found = directory.named(boxes_rules.organisations_named(coi.boxes))
     facts = {k: directory.facts(v) for k, v in found.items()}
-    boxes = boxes_rules.derive({k: v for k, v in coi.boxes.items()}, facts)
+    boxes = boxes_rules.derive(dict(coi.boxes), facts, reference.equivalent_countries())
     boxes_rules.check_complete(boxes, facts)
     after = rules.next_status(coi.status, action, is_extract=bool(coi.is_extract))
     if after == rules.ISSUED and action == "issue":

@@ -1,5 +1,6 @@
 """Registration (SPEC 1.1) and e-mail confirmation (SPEC 1.2)."""
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -20,12 +21,28 @@ from .mail_allowance import allowance, by_address
 from .directory import competent_of, index_fields
 
 
-def register(data: dict, now: datetime) -> None:
+def register(data: dict, now: datetime, check_code: Callable[[], None] | None = None) -> None:
     """Creates the account (status new), its organisation request and a confirmation link, in one
     transaction guarded by the e-mail claim. A known e-mail changes nothing and its owner gets a
-    notice instead: the caller cannot tell the two apart."""
-    form = registration.parse(data, reference.secret_question_ids(), reference.country_codes())
-    organisation, new_organisation = _organisation(form, now)
+    notice instead: the caller cannot tell the two apart.
+
+    `check_code` is the anti-automation check when it is on. It runs on every attempt, whatever
+    the fields hold (so a code serves once, right or wrong), and its error comes in the same
+    answer as every field's: the person corrects the whole form in one round."""
+    problems = {}
+    form = organisation = new_organisation = None
+    try:
+        form = registration.parse(data, reference.secret_question_ids(), reference.country_codes())
+        organisation, new_organisation = _organisation(form, now)
+    except Invalid as error:
+        problems.update(error.fields)
+    if check_code is not None:
+        try:
+            check_code()
+        except Invalid as error:
+            problems.update(error.fields)
+    if problems:
+        raise Invalid(problems)
     authority_id = jurisdiction.competent_authority(
         organisation.country, organisation.postal_code or "", reference.departement_authorities(),
         reference.authority_codes())

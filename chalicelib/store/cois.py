@@ -53,6 +53,7 @@ class Coi(Model):
     reserved_weight = ListAttribute(of=NumberAttribute, null=True)
     # An extract: the base lines it takes (index in the base) and the base's line totals.
     base_lines = JSONAttribute(null=True)            # [{"line", "packages", "weight"}] (totals)
+    expires_at = TTLAttribute(null=True)             # a forgotten draft goes (SPEC 6)
 
     by_number = ByNumber()
 
@@ -80,6 +81,7 @@ class CoiParty(Model):
     number = UnicodeAttribute(null=True)
     summary = JSONAttribute(default=dict)                    # parties' names, first product
     updated_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)                     # with its draft
 
     by_status = ByStatus()
 

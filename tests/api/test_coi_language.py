@@ -1,5 +1,6 @@
 """A COI's refusals and e-mails speak their reader's language (SPEC 4, 5): the French catalog
-holds every message of the COI, so a French importer is not answered in English."""
+holds every message of the COI, none of them a fuzzy guess, so a French importer is not
+answered in English."""
 from tests.api.coi_world import act, created, world  # noqa: F401 - fixture
 
 
@@ -21,4 +22,4 @@ def test_the_e_mail_of_a_submitted_coi_is_in_french_for_a_french_reader(world, m
     act(world.person["importer"], coi, "submit")
     message = mailbox.last("issuer@coi.example.org")
     assert "soumis à la certification" in message["Subject"]
-    assert "veuillez le vérifier et signer la case 18" in mailbox.text(message)
+    assert "a été soumis à la certification" in mailbox.text(message)

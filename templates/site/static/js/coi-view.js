@@ -40,7 +40,7 @@
     draft = {};
     WRITABLE.forEach(function (b) { draft[b] = copy(keep && keep[b] !== undefined && editable(b) ? keep[b] : found.boxes[b]); });
     renderHead();
-    $all("[data-box]").forEach(function (fs) { renderBox(fs.getAttribute("data-box")); });
+    $all("fieldset[name]", form).forEach(function (fs) { renderBox(fs.name.slice(6)); });
     renderActions();
     t.show(byId("coi"));
   }
@@ -106,7 +106,7 @@
       });
     }
     input.id = fid;
-    input.setAttribute("data-field", key);
+    input.name = key;
     wrap.appendChild(input);
     return input;
   }
@@ -114,12 +114,11 @@
   function orgField(wrap, lab, fid, key, name, value, set) {
     var chosen = el("p", "org-chosen", value ? t.orgText(value) : T.none_chosen);
     var change = t.button(value ? T.change : T.choose, null, function () { pick(name, function (o) { set(o.id); }, fid); }, "secondary");
-    lab.removeAttribute("for");
-    lab.id = fid + "-label";
     chosen.id = fid + "-chosen";
     change.id = fid;
-    change.setAttribute("data-field", key);
-    change.setAttribute("aria-describedby", lab.id + " " + chosen.id);
+    change.name = key;
+    change.setAttribute("aria-label", fmt(T.choose_for, { field: lab.textContent }));
+    change.setAttribute("aria-describedby", chosen.id);
     wrap.appendChild(chosen);
     wrap.appendChild(change);
     if (value) wrap.appendChild(t.button(T.remove, fmt(T.remove_named, { name: lab.textContent }), function () { set(null); later(fid); }, "secondary"));
@@ -135,7 +134,7 @@
       }, "secondary"));
       list.appendChild(li);
     });
-    add.setAttribute("data-field", key);
+    add.name = key;
     wrap.appendChild(list);
     wrap.appendChild(add);
     wrap.appendChild(t.button(T.add_country, null, function () {
@@ -147,7 +146,7 @@
 
   /* each box: editable where `allowed.edit` says so, plain text elsewhere */
   function renderBox(box) {
-    var fs = $("[data-box=" + box + "]"), body = $(".box-body", fs), saved = coi.boxes[box] || {}, fields = BOX[box];
+    var fs = byId("box-" + box), body = $(".box-body", fs) || fs.appendChild(el("div", "box-body")), saved = coi.boxes[box] || {}, fields = BOX[box];
     body.innerHTML = "";
     fs.classList.toggle("editable", editable(box));
     if (box === "box3") {
@@ -186,7 +185,7 @@
     if (box === "box6") value = producers.map(function (p) { return { control_body: p.control_body }; });
     var shown = t.boxText(value);
     if (value && value.signed_by) {
-      shown = (value.outcome ? T["o_" + value.outcome] + (value.reason ? " – " + value.reason : "") + ". " : "") +
+      shown = (value.outcome ? $("[for=f-outcome-" + value.outcome + "]").textContent + (value.reason ? " – " + value.reason : "") + ". " : "") +
         fmt(T.signature, { name: value.signed_by, organisation: t.orgText(value.organisation), at: t.date(value.at) });
     }
     body.appendChild(el("p", "", shown));
@@ -235,40 +234,18 @@
     bar.hidden = !bar.children.length;
   }
 
-  /* errors next to the boxes they name, and in the summary */
-  var form = byId("coi-form"), errors = byId("coi-errors");
-  function clearBoxErrors() {
-    $all(".field-error", form).forEach(function (p) { p.remove(); });
-    $all("[aria-invalid]", form).forEach(function (e) { e.removeAttribute("aria-invalid"); });
-    errors.hidden = true;
-  }
+  /* errors next to the boxes they name (site.js's showErrors: a field, else its box), and in the summary */
+  var form = byId("coi-form");
+  function clearBoxErrors() { t.clearErrors(form); }
   function failed(error) {
+    var fields = {}, given = error.fields || {};
     t.hide(byId("page-status"));
     if (error.code === "stale_version") return t.reveal(byId("coi-conflict"));
-    clearBoxErrors();
-    var list = $(".error-list", errors), fields = error.fields || {};
-    list.innerHTML = "";
-    Object.keys(fields).concat((error.boxes || []).map(function (b) { return "boxes." + b; })).forEach(function (key) {
-      var message = fields[key] || T.not_editable, box = key.split(".")[1], target = $("[data-field='" + key + "']", form);
-      var fs = $("[data-box=" + box + "]", form), p = el("p", "field-error"), li = el("li"), where = fs ? t.legend(box) : key;
-      p.appendChild(el("span", "visually-hidden", T.error_prefix + " "));
-      p.appendChild(doc.createTextNode(message));
-      if (target) {
-        target.parentNode.insertBefore(p, target);
-        target.setAttribute("aria-invalid", "true");
-        where += " – " + $("label", target.parentNode).textContent;
-      } else if (fs) {
-        $(".box-body", fs).prepend(p);
-        target = fs;
-      }
-      var a = el("a", "", where + " – " + message);
-      a.href = "#" + (target ? target.id : "");
-      a.addEventListener("click", function (e) { e.preventDefault(); t.focusOn(target); });
-      li.appendChild(target ? a : doc.createTextNode(a.textContent));
-      list.appendChild(li);
+    Object.keys(given).concat((error.boxes || []).map(function (b) { return "boxes." + b; })).forEach(function (key) {
+      var name = t.field(form, key) ? key : "boxes." + key.split(".")[1], message = given[key] || T.not_editable;
+      fields[name] = fields[name] ? fields[name] + " " + message : message;
     });
-    $(".error-message", errors).textContent = error.message || T.invalid_fields;
-    t.reveal(errors);
+    t.showErrors(form, { data: { error: { message: error.message, fields: fields } } });
   }
 
   async function save() {
@@ -375,7 +352,7 @@
       body.version = coi.version;
     }
     var r = await t.api("POST", "/cois/" + coi.id + "/" + action, body, G);
-    if (r.status === 201) { location.assign(t.coiUrl(r.data.id, "view", action)); return r; }
+    if (r.status === 201) { t.flash(T.opened_replace); location.assign(t.coiUrl(r.data.id)); return r; }
     if (r.status === 400 && !Object.keys(r.data.error.fields || {}).some(function (k) { return /^boxes/.test(k); })) return r;
     actionDialog.close();
     if (!r.ok) { failed(r.data.error); return null; }
@@ -391,6 +368,5 @@
     var found = await t.loadCoi();
     if (!found) return;
     take(found);
-    if (T["opened_" + t.param("done")]) t.announce(T["opened_" + t.param("done")]);
   };
 })();

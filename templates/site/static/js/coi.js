@@ -1,6 +1,6 @@
 // traces: what the certificate of inspection (COI) pages share: the boxes and their fields,
 // values as text, countries and organisations by name. It adds them to window.traces (site.js's
-// helpers, served to these pages as core.js); coi-view.js and coi-pages.js hold the pages.
+// helpers); coi-view.js and coi-pages.js hold the pages.
 (function () {
   "use strict";
   var t = window.traces, T = t.T, doc = document, $ = t.$, $all = t.$all;
@@ -30,18 +30,8 @@
   }
   function empty(v) { return v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length); }
   function statusWord(s) { return T["coi_" + s] || s; }
-  function coiUrl(id, page, done) {
-    var q = { id: id };
-    if (done) q.done = done;
-    return t.url("cois/" + (page || "view") + ".html") + "?" + new URLSearchParams(q);
-  }
+  function coiUrl(id, page) { return t.url("cois/" + (page || "view") + ".html") + "?" + new URLSearchParams({ id: id }); }
   function coiLink(id, label, page) { var a = el("a", "", label); a.href = coiUrl(id, page); return a; }
-  var relative = new Intl.RelativeTimeFormat(t.lang, { numeric: "auto" });
-  function ago(iso) {
-    var s = (new Date(iso) - Date.now()) / 1000, units = [["year", 31536000], ["month", 2592000], ["day", 86400], ["hour", 3600], ["minute", 60]];
-    for (var i = 0; i < units.length; i++) if (Math.abs(s) >= units[i][1]) return relative.format(Math.round(s / units[i][1]), units[i][0]);
-    return relative.format(0, "minute");
-  }
   async function loadCountries() {
     if (!countries.length) { var r = await t.api("GET", "/reference/countries"); if (r.ok) countries.push.apply(countries, r.data); }
     return countries;
@@ -79,7 +69,7 @@
       return k === "release_by_batches" ? T.f_release_by_batches : k === "signed_by" ? t.fmt(T.signed_by, { name: value[k] }) : display(k, value[k]);
     }).join(", ") || T.none;
   }
-  function legend(box) { var l = $("[data-box=" + box + "] legend"); return l ? l.textContent.trim() : T["box_" + box] || box; }
+  function legend(box) { var l = $("#box-" + box + " legend"); return l ? l.textContent.trim() : T["box_" + box] || box; }
   // Tables shown as stacked cards on small screens read their column names from data-label.
   function labelCells(table) {
     var heads = $all("thead th", table).map(function (th) { return th.textContent; });
@@ -98,6 +88,6 @@
   }
 
   Object.assign(t, { F: F, names: names, countries: countries, el: el, empty: empty, statusWord: statusWord, coiUrl: coiUrl,
-    coiLink: coiLink, ago: ago, loadCountries: loadCountries, countryName: countryName, countryItems: countryItems,
+    coiLink: coiLink, loadCountries: loadCountries, countryName: countryName, countryItems: countryItems,
     orgText: orgText, display: display, boxText: boxText, legend: legend, labelCells: labelCells, loadCoi: loadCoi });
 })();

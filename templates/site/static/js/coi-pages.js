@@ -1,10 +1,16 @@
 // traces: the certificate pages other than the COI itself: the list, a new COI (the products
 // first), the history of a COI, the extract form, the public verification and the export
-// certificate models. Helpers from window.traces (core.js and coi.js).
+// certificate models. Helpers from window.traces (site.js and coi.js).
 (function () {
   "use strict";
   var t = window.traces, T = t.T, doc = document, byId = t.byId, $ = t.$, $all = t.$all, api = t.api, fmt = t.fmt, el = t.el;
   var G = { guard: true };
+  var relative = new Intl.RelativeTimeFormat(t.lang, { numeric: "auto" });
+  function ago(iso) {
+    var s = (new Date(iso) - Date.now()) / 1000, units = [["year", 31536000], ["month", 2592000], ["day", 86400], ["hour", 3600], ["minute", 60]];
+    for (var i = 0; i < units.length; i++) if (Math.abs(s) >= units[i][1]) return relative.format(Math.round(s / units[i][1]), units[i][0]);
+    return relative.format(0, "minute");
+  }
 
   /* ---------- the list ---------- */
   t.pages["coi-list"] = async function () {
@@ -28,13 +34,12 @@
         var row = body.insertRow();
         t.nodeCell(row, t.coiLink(c.id, c.number || T.draft_link));
         var status = t.cell(row, t.statusWord(c.status));
-        status.appendChild(el("span", "age", fmt(T.changed_ago, { ago: t.ago(c.updated_at) })));
+        status.appendChild(el("span", "age", fmt(T.changed_ago, { ago: ago(c.updated_at) })));
         t.cell(row, c.roles.map(function (p) { return T["party_" + p] || p; }).join(", "));
         t.cell(row, c.parties.exporter);
         t.cell(row, c.parties.importer);
         t.cell(row, (c.product || "") + (c.lines > 1 ? " " + fmt(T.more_lines, { count: c.lines - 1 }) : ""));
       });
-      t.labelCells(table);
       table.hidden = !r.data.items.length;
       byId("coi-summary").textContent = r.data.items.length ? "" : T.no_cois;
       byId("page-previous").hidden = !at;
@@ -91,7 +96,7 @@
       if (!codes.length) { t.announce(T.choose_product, true); t.focusOn(byId("page-status")); return; }
       button.disabled = true;
       var r = await api("POST", "/cois", { boxes: { box13: codes.map(function (c) { return { cn_code: c, trade_name: chosen[c].slice(0, 200), unit: "kg" }; }) } }, G);
-      if (r.ok) { location.assign(t.coiUrl(r.data.id, "view", "create")); return; }
+      if (r.ok) { t.flash(T.opened_create); location.assign(t.coiUrl(r.data.id)); return; }
       button.disabled = false;
       t.announce(r.data.error.message, true);
       t.focusOn(byId("page-status"));
@@ -156,7 +161,6 @@
         });
         t.nodeCell(row, list);
       });
-      t.labelCells(byId("history-table"));
       cursor = r.data.next;
       byId("history-more").hidden = !cursor;
       byId("history-table").hidden = !body.rows.length;
@@ -186,7 +190,6 @@
         return input;
       });
     });
-    t.labelCells(byId("extract-lines"));
     t.show(form);
     t.onSubmit(form, async function () {
       var lines = [], where = [];
@@ -197,7 +200,7 @@
         where.push(i);
       });
       var r = await api("POST", "/cois/" + coi.id + "/extracts", { version: coi.version, lines: lines }, G);
-      if (r.ok) { location.assign(t.coiUrl(r.data.id, "view", "extracts")); return r; }
+      if (r.ok) { t.flash(T.opened_extracts); location.assign(t.coiUrl(r.data.id)); return r; }
       var fields = r.data.error.fields || {}, mapped = {};
       Object.keys(fields).forEach(function (k) {
         var m = /^lines\.(\d+)\.(\w+)$/.exec(k);
