@@ -117,7 +117,7 @@
     chosen.id = fid + "-chosen";
     change.id = fid;
     change.name = key;
-    change.setAttribute("aria-label", fmt(T.choose_for, { field: lab.textContent }));
+    change.setAttribute("aria-label", change.textContent + " – " + lab.textContent);
     change.setAttribute("aria-describedby", chosen.id);
     wrap.appendChild(chosen);
     wrap.appendChild(change);
