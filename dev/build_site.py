@@ -18,6 +18,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import rjsmin
 from babel.messages import frontend, mofile, pofile
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -28,6 +29,7 @@ DOMAIN = "site"
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
 # template, output path inside the language folder, page id (<body data-page>), extra context
+# (a callable value is called with the language)
 PAGES = (
     ("index.html", "index.html", "index", {}),
     ("register.html", "register.html", "register", {}),
@@ -45,6 +47,14 @@ PAGES = (
     ("roles/mine.html", "roles/mine.html", "roles-mine", {"requires_login": True}),
     ("roles/pending.html", "roles/pending.html", "roles-pending", {"requires_login": True}),
     ("roles/organisation.html", "roles/organisation.html", "organisation", {"requires_login": True}),
+    ("cois/index.html", "cois/index.html", "coi-list", {"requires_login": True}),
+    ("cois/new.html", "cois/new.html", "coi-new", {"requires_login": True}),
+    ("cois/view.html", "cois/view.html", "coi-view", {"requires_login": True}),
+    ("cois/history.html", "cois/history.html", "coi-history", {"requires_login": True}),
+    ("cois/extract.html", "cois/extract.html", "coi-extract", {"requires_login": True}),
+    ("verify.html", "verify.html", "verify", {}),
+    ("export-certificates.html", "export-certificates.html", "export-models",
+     {"models": lambda language: export_models(language)}),
     # served for every unknown address (dev/site_server.py; CloudFront's error page on AWS); its
     # language links lead to the home page
     ("404.html", "404.html", "not-found", {"page": "index.html"}),
@@ -89,6 +99,7 @@ def environment(translations: gettext.GNUTranslations) -> Environment:
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                       trim_blocks=False, lstrip_blocks=False)
     env.install_gettext_translations(translations, newstyle=True)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # é, not \u00e9
     return env
 
 
@@ -117,6 +128,18 @@ def unversioned(path: str) -> str:
 VERSIONED = re.compile(r"\.[0-9a-f]{12}(\.(?:js|css))$")
 
 
+def export_models(language: str) -> list[tuple[str, str, list[str]]]:
+    """The export certificate models of seed 000's annex 1, by country: (code, name, titles)."""
+    from chalicelib import reference
+
+    names = {c["code"]: c["name"] for c in reference.countries(language)}
+    grouped: dict[str, list[str]] = {}
+    for item in reference.items("export_certificate_models"):
+        grouped.setdefault(item["country"], []).append(item.get(language) or item["fr"])
+    return sorted(((code, names.get(code, code), titles) for code, titles in grouped.items()),
+                  key=lambda group: group[1])
+
+
 ASSET = re.compile(r'(?:src|href)="(/static/[^"?#]+\.(?:js|css))"')
 
 
@@ -134,8 +157,10 @@ def build(output: Path = ROOT / "site") -> list[Path]:
     shutil.copytree(TEMPLATES / "static", output / "static")
     versioned = {}
     for asset in [*(output / "static").rglob("*.css"), *(output / "static").rglob("*.js")]:
-        # served without indentation, blank and comment lines
-        asset.write_text(compact(asset.read_text("utf-8")), "utf-8")
+        # served without indentation, blank and comment lines; scripts also without the spaces
+        # that rjsmin finds useless
+        served = compact(asset.read_text("utf-8"))
+        asset.write_text(rjsmin.jsmin(served) + "\n" if asset.suffix == ".js" else served, "utf-8")
         versioned[f"/static/{asset.relative_to(output / 'static').as_posix()}"] = \
             f"/static/{version(asset).relative_to(output / 'static').as_posix()}"
     written = []
@@ -143,7 +168,8 @@ def build(output: Path = ROOT / "site") -> list[Path]:
         env = environment(compile_catalog(language))
         for template, path, page_id, extra in PAGES:
             context = {"lang": language, "languages": LANGUAGES, "page": path, "page_id": page_id,
-                       "forced": False, "requires_login": False, "nav": "", **extra}
+                       "forced": False, "requires_login": False, "nav": "",
+                       **{k: v(language) if callable(v) else v for k, v in extra.items()}}
             html = "\n".join(line.strip() for line in env.get_template(template).render(**context)
                              .splitlines() if line.strip()) + "\n"  # no <pre> in the templates
             for plain, hashed in versioned.items():
