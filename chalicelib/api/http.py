@@ -13,6 +13,7 @@ from ..domain.errors import DomainError, Invalid, N_, TooLarge
 from . import errors
 
 log = logging.getLogger("traces")
+MAX_DEPTH = 32   # objects and arrays within each other; more is an attack, not a form
 
 
 def now() -> datetime:
@@ -58,10 +59,14 @@ def body(request, *allowed: str, required: tuple = ()) -> dict:
         raise TooLarge(N_("The request is too large."))
     try:
         data = json.loads(raw or b"{}")
+    except RecursionError:
+        raise Invalid({}, TOO_DEEP) from None
     except (ValueError, UnicodeDecodeError):
         raise Invalid({}, N_("The request is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise Invalid({}, N_("The request is not valid JSON."))
+    if _depth(data) > MAX_DEPTH:
+        raise Invalid({}, TOO_DEEP)
     unknown = {field: N_("This field is not expected.") for field in data if field not in allowed}
     missing = {field: N_("This field is required.") for field in required
                if not isinstance(data.get(field), str) or not data.get(field)}
@@ -70,6 +75,26 @@ def body(request, *allowed: str, required: tuple = ()) -> dict:
     if unknown or missing or broken:
         raise Invalid({**broken, **missing, **unknown})
     return data
+
+
+TOO_DEEP = N_("The request is nested too deeply.")
+
+
+def _depth(value) -> int:
+    """How deeply objects and arrays nest in `value`, counted without recursion (so that no
+    input can exhaust the stack)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        pending.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def _is_text(value) -> bool:
