@@ -12,13 +12,18 @@ from ..domain import normalise, passwords
 TEMPORARY_DIGITS = 12
 
 
-@lru_cache(maxsize=1)
 def _hasher():
+    """The hasher of the current stage's profile."""
+    return _hasher_of(settings.password_hash_profile)
+
+
+@lru_cache(maxsize=2)
+def _hasher_of(profile_name: str):
     from argon2 import PasswordHasher, profiles  # on first use: keeps the cold start small
 
     # The test stage uses argon2's cheapest profile so the suite stays fast; every other stage
     # uses RFC 9106's low-memory recommendation (argon2id, t=3, 64 MiB).
-    profile = profiles.CHEAPEST if settings.password_hash_profile == "cheapest" else profiles.RFC_9106_LOW_MEMORY
+    profile = profiles.CHEAPEST if profile_name == "cheapest" else profiles.RFC_9106_LOW_MEMORY
     return PasswordHasher.from_parameters(profile)
 
 
@@ -36,9 +41,13 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return False
 
 
-@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    return _hasher().hash(secrets.token_urlsafe(16))
+    return _dummy_hash_of(settings.password_hash_profile)
+
+
+@lru_cache(maxsize=2)
+def _dummy_hash_of(profile_name: str) -> str:
+    return _hasher_of(profile_name).hash(secrets.token_urlsafe(16))
 
 
 def hash_answer(answer: str) -> str:

@@ -23,3 +23,71 @@ def test_json_nested_just_past_the_limit_is_refused_and_within_it_is_judged(api,
     assert api.post("/api/session", raw=json.dumps(deep)).status_code == 400
     fine = api.post("/api/session", {"email": "nobody@bio-lyon.fr", "password": "Whatever-2026!"})
     assert (fine.status_code, error_code(fine)) == (401, "invalid_credentials")
+
+
+# --- settings come from the environment of the request being run (SPEC 9) -----------------
+
+FRESH_PROCESS = r'''
+import json, os, sys
+sys.path.insert(0, os.getcwd())
+from moto import mock_aws
+
+with mock_aws():
+    from dev import admin                      # imports the settings first, as SPEC 9 documents
+    assert admin.main(["init"]) == 0
+    from chalice.test import Client
+    from app import app
+    from tests.conftest import registration
+    with Client(app, stage_name="test", project_dir=os.getcwd()) as client:
+        response = client.http.post("/api/accounts", body=json.dumps(registration()),
+                                    headers={"Content-Type": "application/json"})
+        print(response.status_code, response.body.decode())
+'''
+
+
+def test_a_fresh_process_that_ran_admin_init_first_gets_the_test_stage_of_its_client():
+    """`dev.admin.main(["init"])` read the settings before the Client applied the `test` stage:
+    the stage's TRACES_CAPTCHA=false must still turn the anti-automation check off."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TRACES_")}
+    done = subprocess.run([sys.executable, "-c", FRESH_PROCESS], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines()[-1] == '202 {"status":"new"}', done.stdout
+
+
+def test_each_request_reads_the_settings_of_its_own_environment(api, mailbox, monkeypatch):
+    from tests.conftest import registration
+
+    monkeypatch.setenv("TRACES_CAPTCHA", "true")
+    from chalicelib.config import settings
+
+    assert settings.captcha_enabled
+    monkeypatch.setenv("TRACES_CAPTCHA", "false")
+    assert not settings.captcha_enabled
+    # The Client applies the test stage (captcha off) around each request, whatever the process had.
+    monkeypatch.setenv("TRACES_CAPTCHA", "true")
+    assert api.post("/api/accounts", registration()).status_code == 202
+
+
+def test_table_names_follow_the_stage_prefix_of_the_moment(monkeypatch):
+    from chalicelib.store.accounts import Account
+
+    assert Account.Meta.table_name == "traces-test-accounts"
+    monkeypatch.setenv("TRACES_TABLE_PREFIX", "traces-local-")
+    assert Account.Meta.table_name == "traces-local-accounts"
+
+
+def test_settings_can_still_be_replaced_as_a_dataclass():
+    import dataclasses
+
+    from chalicelib.config import Settings, settings
+
+    fixed = dataclasses.replace(settings, captcha_enabled=True)
+    assert isinstance(fixed, Settings) and fixed.captcha_enabled
+    assert fixed.table_prefix == settings.table_prefix
