@@ -35,6 +35,13 @@ def email(value: str) -> str:
     return normalised
 
 
+def email_key(normalised_email: str) -> str:
+    """What identifies an account: the normalised address compared case-insensitively as a whole
+    (SPEC 1.1: `Alice@x.fr` and `alice@x.fr` are one account). The address itself is kept as
+    typed for display and for sending."""
+    return normalised_email.casefold()
+
+
 def local_part(normalised_email: str) -> str:
     return normalised_email.rsplit("@", 1)[0]
 

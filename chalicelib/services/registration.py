@@ -7,7 +7,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from .. import reference
 from ..config import settings
 from ..domain import accounts as rules
-from ..domain import jurisdiction, registration
+from ..domain import jurisdiction, normalise, registration
 from ..domain.errors import Expired, Invalid, N_, NotFound
 from ..mail import mailer
 from ..store import audit, base
@@ -32,8 +32,9 @@ def register(data: dict, now: datetime) -> None:
     account_id, authorisation_id = uuid.uuid4().hex, uuid.uuid4().hex
     password_hash = credentials.hash_password(form.password)
     answer_hash = credentials.hash_answer(form.secret_answer)
+    key = normalise.email_key(form.email)
     account = Account(
-        account_id, email=form.email, status=rules.NEW, first_name=form.first_name,
+        account_id, email=form.email, email_key=key, status=rules.NEW, first_name=form.first_name,
         last_name=form.last_name, language=form.language,
         notification_format=form.notification_format, phone=form.phone or None,
         fax=form.fax or None, additional_info=form.additional_info or None,
@@ -54,7 +55,7 @@ def register(data: dict, now: datetime) -> None:
     token = credentials.new_token()
     try:
         with base.transaction() as tx:
-            tx.save(EmailClaim(form.email, account_id=account_id),
+            tx.save(EmailClaim(key, account_id=account_id),
                     condition=EmailClaim.email.does_not_exist())
             tx.save(account)
             tx.save(request)
@@ -65,7 +66,7 @@ def register(data: dict, now: datetime) -> None:
     except TransactWriteError as error:
         if 0 not in base.cancelled_at(error):
             raise
-        _notify_existing(form.email, now)
+        _notify_existing(key, now)
         return
     _send_confirmation(account, token)
 
@@ -105,9 +106,10 @@ def _send_confirmation(account: Account, token: str) -> None:
                 minutes=int(settings.confirmation_ttl.total_seconds() // 60))
 
 
-def _notify_existing(email: str, now: datetime) -> None:
-    """Someone tried to register an address that has an account: tell its owner (rate-limited)."""
-    account = find_by_email(email)
+def _notify_existing(key: str, now: datetime) -> None:
+    """Someone tried to register an address that has an account: tell its owner (rate-limited),
+    at the address the owner registered."""
+    account = find_by_email(key)
     if account is None or account.status == rules.DELETED or not _take_allowance(account, now):
         return
     mailer.send(account.email, "registration_attempt", account.language,
