@@ -45,6 +45,15 @@ def test_staff_created_by_the_admin_command_are_unique_in_any_case(aws):
                        "--organisation", "FR-DDPP-69"]) == 2
 
 
+def test_a_local_part_over_64_characters_is_refused_on_the_email_field(new_api, mailbox):
+    english = new_api("en")
+    address = "m" * 65 + "@bio-lyon.fr"
+    response = english.post("/api/accounts", registration(address))
+    assert (response.status_code, error_code(response)) == (400, "invalid_input")
+    assert error_fields(response)["email"] == "This e-mail address is not valid."
+    assert english.post("/api/accounts", registration("m" * 64 + "@bio-lyon.fr")).status_code == 202
+
+
 # --- the migration of accounts stored before e-mails were compared case-insensitively ----------
 
 def _as_before(email_address: str):
