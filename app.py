@@ -3,9 +3,10 @@ from chalice import Chalice, Cron, Rate
 
 from chalicelib.api import (accounts, authorisations, authority, openapi, organisations, reference,
                             session)
-from chalicelib.api.http import now
+from chalicelib.api.http import edge, now
 
 app = Chalice(app_name="traces")
+app.register_middleware(edge, "http")
 
 for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp, organisations.bp,
                   authorisations.bp):

@@ -1,5 +1,5 @@
 """What every route shares: the error mapping, the language, the JSON body with only the
-expected fields and a size limit, and the clock."""
+expected fields and a size limit, the clock, and the headers every response carries."""
 import functools
 import json
 import logging
@@ -24,9 +24,49 @@ def language(request) -> str:
     return i18n.negotiate(request.headers.get("accept-language"))
 
 
+# On every response of the API, errors included (see `edge`): never cached, never sniffed as
+# something else than it says, never framed, no referrer sent from it.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+# Chalice answers some requests itself, in its own format {"Code", "Message"}: `edge` gives them
+# the API's error format.
+CHALICE_ERRORS = {
+    400: ("invalid_input", N_("The request is not valid.")),
+    405: ("method_not_allowed", N_("This method is not allowed here.")),
+    415: ("unsupported_media_type", N_("Send the request as JSON (Content-Type: application/json).")),
+    500: ("internal_error", errors.INTERNAL),
+}
+
+
+def edge(request, get_response):
+    """The app's HTTP middleware: every response, whoever made it (a route, the error mapping,
+    or Chalice itself for an unknown method, a wrong content type or a crash), leaves with the
+    security headers and, if it is an error, in the API's error format."""
+    response = get_response(request)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body and "error" not in body:
+        code, message = CHALICE_ERRORS.get(response.status_code, CHALICE_ERRORS[400])
+        chosen = language(request) if request is not None else i18n.DEFAULT
+        response.body = {"error": {"code": code, "message": i18n.translate(message, chosen)}}
+        response.headers["Content-Type"] = "application/json"
+        response.headers["Content-Language"] = chosen
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if settings.secure_cookies:        # served over HTTPS only (every stage but local and test)
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
 def route(bp, path: str, methods=("GET",), status: int = 200):
-    """Registers a view on `bp`: domain errors become the API's error body, a dict result becomes
-    JSON with `status`, and nothing is ever cached."""
+    """Registers a view on `bp`: domain errors become the API's error body, and a dict result
+    becomes JSON with `status`."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -40,10 +80,8 @@ def route(bp, path: str, methods=("GET",), status: int = 200):
                 log.exception("unexpected error on %s", request.path if request else path)
                 return errors.internal(language(request))
             if isinstance(result, Response):
-                result.headers.setdefault("Cache-Control", "no-store")
                 return result
-            return Response(body=result if result is not None else "", status_code=status,
-                            headers={"Cache-Control": "no-store"})
+            return Response(body=result if result is not None else "", status_code=status)
 
         bp.route(path, methods=list(methods))(handler)
         return view

@@ -91,3 +91,49 @@ def test_settings_can_still_be_replaced_as_a_dataclass():
     fixed = dataclasses.replace(settings, captcha_enabled=True)
     assert isinstance(fixed, Settings) and fixed.captcha_enabled
     assert fixed.table_prefix == settings.table_prefix
+
+
+# --- security headers on every response -----------------------------------------------------
+
+SECURITY = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+            "Referrer-Policy": "no-referrer"}
+
+
+def assert_secured(response):
+    for name, value in SECURITY.items():
+        assert response.headers.get(name) == value, (name, response.status_code, response.headers)
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_every_kind_of_response_carries_the_security_headers(api, mailbox, monkeypatch):
+    from tests.conftest import registration
+
+    answers = {
+        "ok": api.get("/api/reference/secret-questions"),
+        "accepted": api.post("/api/accounts", registration()),
+        "description": api.get("/api/openapi.json"),
+        "invalid": api.post("/api/session", {"email": 3}),
+        "not logged in": api.get("/api/me"),
+        "expired or unknown link": api.post("/api/accounts/confirm", {"token": "x" * 43}),
+        "too large": api.post("/api/accounts", raw="{" + " " * 20_000 + "}"),
+    }
+    from chalicelib.services import login
+
+    monkeypatch.setattr(login, "log_in", lambda *args: 1 / 0)
+    answers["crash"] = api.post("/api/session", {"email": "a@b.fr", "password": "x"})
+    assert [r.status_code for r in answers.values()] == [200, 202, 200, 400, 401, 404, 413, 500]
+    for response in answers.values():
+        assert_secured(response)
+
+
+def test_what_chalice_answers_itself_is_in_the_error_format_with_the_headers(new_api):
+    english = new_api("en")
+    wrong_method = english.call("PUT", "/api/me", {})
+    assert wrong_method.status_code == 405
+    assert wrong_method.json_body == {"error": {"code": "method_not_allowed",
+                                                "message": "This method is not allowed here."}}
+    wrong_type = english.post("/api/session", {}, headers={"Content-Type": "text/plain"})
+    assert (wrong_type.status_code, error_code(wrong_type)) == (415, "unsupported_media_type")
+    for response in (wrong_method, wrong_type):
+        assert_secured(response)
+        assert response.headers["Content-Language"] == "en"
