@@ -1,15 +1,16 @@
 """The traces API and its scheduled jobs. Routes live in chalicelib/api/, one blueprint each."""
 from chalice import Chalice, Cron, Rate
 
-from chalicelib.api import (accounts, authorisations, authority, openapi, organisations, reference,
-                            session)
+from chalicelib.api import (accounts, authorisations, authority, cois, openapi, organisations,
+                            reference, session)
 from chalicelib.api.http import edge, now
 
 app = Chalice(app_name="traces")
+app.api.binary_types.append("application/pdf")
 app.register_middleware(edge, "http")
 
 for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp, organisations.bp,
-                  authorisations.bp):
+                  authorisations.bp, cois.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
 
 

@@ -33,8 +33,14 @@ def counting():
     original = BaseClient._make_api_call
 
     def wrapped(self, operation, params):
-        response = original(self, operation, params)
-        if self.meta.service_model.service_name == "dynamodb":
+        dynamodb = self.meta.service_model.service_name == "dynamodb"
+        try:
+            response = original(self, operation, params)
+        except Exception:
+            if dynamodb:   # a refused condition is a call too
+                counter.record(operation, {})
+            raise
+        if dynamodb:
             counter.record(operation, response)
         return response
 

@@ -162,7 +162,11 @@ def inactivity_reads() -> bool:
 
 def main() -> int:
     sys.path.insert(0, ROOT)
-    outcomes = [calls_per_operation(), cold_start(), inactivity_reads()]
+    from bench import coi
+
+    _environment()
+    outcomes = [calls_per_operation(), cold_start(), inactivity_reads(), coi.calls_per_operation(),
+                coi.list_cost()]
     print("\nall within budget" if all(outcomes) else "\nSOME FIGURES ARE OVER BUDGET")
     return 0 if all(outcomes) else 1
 

@@ -29,11 +29,12 @@ def account_id(request) -> str | None:
     return value.split(".", 1)[0] if "." in value else None
 
 
-def current(request, *other_ids: str, allow_password_change: bool = False) -> sessions.Current:
-    """The logged-in person (and the accounts `other_ids`, read in the same call). A request that
-    changes state must carry the session's CSRF token in X-CSRF-Token."""
+def current(request, *other_ids: str, allow_password_change: bool = False,
+            items: tuple = ()) -> sessions.Current:
+    """The logged-in person (and the accounts `other_ids` and the `items`, read in the same
+    call). A request that changes state must carry the session's CSRF token in X-CSRF-Token."""
     found = sessions.authenticate(_cookie(request), now(), *other_ids,
-                                  allow_password_change=allow_password_change)
+                                  allow_password_change=allow_password_change, items=items)
     if request.method in STATE_CHANGING:
         sessions.check_csrf(found, request.headers.get("x-csrf-token"))
     return found

@@ -105,3 +105,9 @@ def organisation_rules():
         sections=frozenset(s["id"] for s in items("sections")),
         activities={a["id"]: a["section"] for a in items("activities")},
         control_bodies={c["code"]: frozenset(c.get("certifies_in") or []) for c in items("control_bodies")})
+
+
+def control_body_procedure(code: str | None) -> str | None:
+    """`compliance` or `equivalence` where the reference data says how a control body is
+    recognised (box 2 of the COI), else None."""
+    return next((c.get("procedure") for c in items("control_bodies") if c["code"] == code), None)

@@ -21,6 +21,7 @@ from ..store import organisations as orgs
 from ..store.accounts import Account
 from ..store.authorisations import Authorisation
 from ..store.organisations import Organisation
+from .directory import competent_of
 from .sessions import Current
 
 CONTACT_FIELDS = ("message", "email", "phone")
@@ -98,8 +99,6 @@ def acknowledge(account: Account, request: Authorisation) -> None:
 
 def request(current: Current, data: dict, now: datetime) -> dict:
     """POST /api/authorisations: a role in an organisation of the directory."""
-    from .organisations import competent_of  # the directory service imports this module
-
     contact = contact_fields({k: v for k, v in data.items() if k != "organisation_id"})
     organisation_id = data.get("organisation_id")
     organisation = orgs.get(organisation_id) if isinstance(organisation_id, str) \

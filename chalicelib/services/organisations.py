@@ -16,6 +16,7 @@ from ..store import audit, base
 from ..store import organisations as orgs
 from ..store.organisations import IdentifierClaim, Organisation
 from . import authorisations
+from .directory import competent_of, index_fields
 from .sessions import Current
 
 SEARCH_FIELDS = ("kind", "country", "section", "activity", "q", "cursor")
@@ -30,27 +31,6 @@ def editable_fields(kind: str) -> tuple:
     """What PATCH accepts for an organisation of `kind`: its fields but its code (its identity in
     the directory), plus the version the editor read."""
     return tuple(f for f in rules.KIND_FIELDS[kind] if f != "code") + ("version",)
-
-
-def index_fields(organisation: Organisation) -> None:
-    """The derived attributes that the indexes and the free-text search read."""
-    organisation.kind_name = orgs.sort_key(organisation.kind, organisation.name, organisation.id)
-    organisation.search_text = rules.search_text({
-        "name": organisation.name, "code": organisation.code,
-        "identifiers": orgs.identifiers_of(organisation)})
-    organisation.place = rules.place_key(organisation.country, organisation.city or "")
-
-
-def competent_of(organisation: Organisation) -> str:
-    """The authority, control body or system administration that validates its roles when it has
-    no administrator (SPEC 2.2)."""
-    place = rules.Place(kind=organisation.kind, country=organisation.country,
-                        postal_code=organisation.postal_code or "",
-                        activities=frozenset(organisation.activities or ()),
-                        sections=frozenset(organisation.sections or ()),
-                        control_body_id=organisation.control_body_id)
-    return rules.competent_validator(place, reference.departement_authorities(),
-                                     reference.authority_codes())
 
 
 def codes(organisation: Organisation) -> list[dict]:

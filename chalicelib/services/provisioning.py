@@ -14,7 +14,7 @@ from ..store import authorisations as auth
 from ..store import organisations as orgs
 from ..store.accounts import ACTIVE, Account, EmailClaim, search_text
 from . import credentials
-from .organisations import competent_of, index_fields
+from .directory import competent_of, index_fields
 
 
 def load_reference_organisations(now: datetime) -> int:

@@ -17,7 +17,7 @@ from ..store.authorisations import REQUESTED, Authorisation
 from ..store.tokens import CONFIRMATION, Token
 from . import credentials
 from .mail_allowance import allowance, by_address
-from .organisations import competent_of, index_fields
+from .directory import competent_of, index_fields
 
 
 def register(data: dict, now: datetime) -> None:

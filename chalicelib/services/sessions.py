@@ -24,6 +24,7 @@ class Current:
     session: Session
     account: Account
     others: list          # the other accounts asked for, None where missing
+    items: list = None    # the other items asked for (model, key), None where missing
 
 
 def new_session(account: Account, now: datetime, must_change_password: bool, generation: int):
@@ -37,8 +38,9 @@ def new_session(account: Account, now: datetime, must_change_password: bool, gen
 
 
 def authenticate(cookie: str | None, now: datetime, *other_ids: str,
-                 allow_password_change: bool = False) -> Current:
-    """The person behind the session cookie, or NotAuthenticated. A session ends with logout, its
+                 allow_password_change: bool = False, items: tuple = ()) -> Current:
+    """The person behind the session cookie, or NotAuthenticated; `items`, pairs of (model, hash
+    key) such as the certificate a request is about, are read in the same call. A session ends with logout, its
     maximum age, idleness, or any change of the account's credentials or state (the account's
     session generation moves on)."""
     match = _COOKIE.match(cookie or "")
@@ -51,6 +53,7 @@ def authenticate(cookie: str | None, now: datetime, *other_ids: str,
             session_f = reads.get(Session, credentials.token_hash(secret))
             account_f = reads.get(Account, account_id)
             others_f = [reads.get(Account, i) for i in ids]
+            items_f = [reads.get(model, key) for model, key in items]
     except TransactGetError:
         raise NotAuthenticated(N_("Please log in.")) from None
     try:
@@ -73,7 +76,15 @@ def authenticate(cookie: str | None, now: datetime, *other_ids: str,
         except Account.DoesNotExist:
             others.append(None)
     others += [None] * (len(other_ids) - len(ids))
-    return Current(session, account, others)
+    return Current(session, account, others,
+                   [_found(future, model) for future, (model, _) in zip(items_f, items)])
+
+
+def _found(future, model):
+    try:
+        return future.get()
+    except model.DoesNotExist:
+        return None
 
 
 def check_csrf(current: Current, header: str | None) -> None:

@@ -13,7 +13,7 @@ from ..store import audit, base
 from ..store import authorisations as auth
 from ..store import organisations as orgs
 from ..store.accounts import ACTIVE, Account, in_jurisdiction, search_text, status_actions
-from .organisations import index_fields
+from .directory import index_fields
 from .profile import EDITABLE, profile_actions, profile_changes  # noqa: F401 - EDITABLE for the API
 from .recovery import send_temporary_password, temporary_password_actions
 from .sessions import Current

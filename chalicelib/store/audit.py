@@ -30,3 +30,10 @@ def record(subject: str, actor: str, action: str, now: datetime, before=None, af
 
 def trail(subject: str) -> list[AuditRecord]:
     return list(AuditRecord.query(subject))
+
+
+def page(subject: str, start: dict | None, limit: int):
+    """One page of a subject's trail, oldest first: (records, the key to continue from)."""
+    results = AuditRecord.query(subject, limit=limit, last_evaluated_key=start)
+    found = list(results)
+    return found, results.last_evaluated_key

@@ -1,0 +1,125 @@
+"""(e) The COI: DynamoDB calls per operation (budget 4 including the session, no Scan), with the
+reads of the e-mail recipients counted apart, and the list's cost with 200 then 5,000 COIs."""
+from datetime import datetime, timedelta, timezone
+
+from bench.counting import counting
+
+BUDGET = 4
+
+
+def _world():
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from app import app
+    from chalicelib.mail import mailer
+    from chalicelib.store.tables import MODELS
+    from dev import admin
+    from tests.api.coi_world import World
+    from tests.conftest import Api
+
+    class Stack:
+        def __enter__(self):
+            self.mock = mock_aws()
+            self.mock.start()
+            for model in MODELS:
+                model._connection = None
+            mailer.reset_client()
+            admin.main(["init"])
+            self.client = Client(app, stage_name="test")
+            self.client.__enter__()
+            return World(lambda language="fr": Api(self.client, language))
+
+        def __exit__(self, *exc):
+            self.client.__exit__(*exc)
+            self.mock.stop()
+
+    return Stack()
+
+
+def calls_per_operation() -> bool:
+    from chalicelib.services import certificates
+
+    rows, ok = [], True
+    original = certificates.recipients
+    mail_calls = []
+
+    def counted_recipients(organisations):
+        with counting() as inner:
+            found = original(organisations)
+        mail_calls.append(inner.total)
+        return found
+
+    certificates.recipients = counted_recipients
+    try:
+        with _world() as world:
+            people = world.person
+
+            def measure(name, call):
+                nonlocal ok
+                mail_calls.clear()
+                with counting() as counter:
+                    response = call()
+                own = counter.total - sum(mail_calls)
+                passed = own <= BUDGET and counter.calls.get("Scan", 0) == 0
+                ok &= passed
+                rows.append((name, response.status_code, own, sum(mail_calls), dict(counter.calls), passed))
+                return response.json_body
+
+            def post(who, coi, action, **fields):
+                return lambda: people[who].post(f"/api/cois/{coi['id']}/{action}",
+                                                {"version": coi["version"], **fields})
+
+            coi = measure("create", lambda: people["importer"].post("/api/cois", {"boxes": world.boxes()}))
+            measure("read", lambda: people["importer"].get(f"/api/cois/{coi['id']}"))
+            coi = measure("patch", lambda: people["importer"].patch(f"/api/cois/{coi['id']}", {
+                "version": coi["version"], "boxes": {"box3": {"national_reference": "B-1"}}}))
+            coi = measure("submit", post("importer", coi, "submit"))
+            coi = measure("issue", post("issuer", coi, "issue"))
+            coi = measure("verify", post("authority", coi, "verify", outcome="released"))
+            measure("sign", post("consignee", coi, "sign"))
+            boxes = world.boxes(box12={"first_consignee": None, "release_by_batches": True})
+            base = people["issuer"].post("/api/cois", {"boxes": boxes}).json_body
+            base = people["issuer"].post(f"/api/cois/{base['id']}/issue", {"version": 1}).json_body
+            base = people["authority"].post(f"/api/cois/{base['id']}/verify", {
+                "version": base["version"], "outcome": "released_for_extracts"}).json_body
+            measure("extract", post("importer", base, "extracts",
+                                    lines=[{"line": 0, "packages": 10, "net_weight": "200"}]))
+            measure("list", lambda: people["importer"].get("/api/cois"))
+            measure("history", lambda: people["importer"].get(f"/api/cois/{coi['id']}/history"))
+            measure("public verification", lambda: people["stranger"].get(f"/api/public/cois/{coi['number']}"))
+    finally:
+        certificates.recipients = original
+    print(f"\n(e) COI: DynamoDB calls per operation (budget {BUDGET} including the session, no Scan);"
+          " e-mail recipients (one Query per party organisation + one BatchGet) apart")
+    print(f"{'operation':22} {'http':>5} {'calls':>5} {'mail':>5}  detail")
+    for name, status, own, mail, detail, passed in rows:
+        print(f"{name:22} {status:>5} {own:>5} {mail:>5}  {detail}{'' if passed else '  OVER BUDGET'}")
+    return ok
+
+
+def list_cost() -> bool:
+    """GET /api/cois reads one page whatever the number of COIs of the organisation."""
+    from chalicelib.store.cois import CoiParty
+
+    results = {}
+    for total in (200, 5_000):
+        with _world() as world:
+            org = world.org["importer"]
+            start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+            with CoiParty.batch_write() as batch:
+                for n in range(total):
+                    at = start + timedelta(minutes=n)
+                    status = ("draft", "new", "issued", "signed")[n % 4]
+                    batch.save(CoiParty(org, f"{at.isoformat()}#{n:032x}", coi_id=f"{n:032x}",
+                                        status=status, organisation_status=f"{org}#{status}",
+                                        roles={"importer"}, summary={"product": "0804 40 00"},
+                                        updated_at=at))
+            for query in ("", "?status=issued", "?role=importer"):
+                with counting() as counter:
+                    page = world.person["importer"].get(f"/api/cois{query}").json_body
+                results[(total, query)] = (len(page["items"]), counter.items_read, counter.total)
+    print("\n(e) COI list: COIs of the organisation, filter, items shown, items read, calls")
+    for (total, query), (shown, read, calls) in results.items():
+        print(f"   {total:>5} COIs {query or '(all)':16} shown {shown:>3}, read {read:>4}, calls {calls}")
+    return all(results[(5_000, q)][1] <= results[(200, q)][1] + 1 for q in ("", "?status=issued", "?role=importer"))

@@ -1,0 +1,220 @@
+"""The certificate of inspection (SPEC 3, seed 003 §3): statuses, transitions and the "who may
+modify the COI" matrix as tables, and the one function that reads them. No AWS, no clock."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .errors import Conflict, Forbidden, N_
+
+# --- statuses (seed 003 §3.2) ---------------------------------------------------------------
+DRAFT, NEW, ISSUED, CHECKED, SIGNED = "draft", "new", "issued", "checked", "signed"
+BASE_FOR_EXTRACT, DEPLETED = "base_for_extract", "depleted"
+RELEASED_CONVENTIONAL, NOT_RELEASED = "released_conventional", "not_released"
+IRREGULARITY, DELETED, REPLACED = "irregularity", "deleted", "replaced"
+STATUSES = (DRAFT, NEW, ISSUED, CHECKED, SIGNED, BASE_FOR_EXTRACT, DEPLETED,
+            RELEASED_CONVENTIONAL, NOT_RELEASED, IRREGULARITY, DELETED, REPLACED)
+
+# --- parties (the seven columns of seed 003 §3.3; importer and RFL act alike) ---------------
+IMPORTER, RFL, EXPORTER, ISSUER = "importer", "rfl", "exporter", "issuer"
+VERIFIER, ENTRY, CONSIGNEE = "verifying_authority", "entry_authority", "first_consignee"
+PARTIES = (IMPORTER, RFL, EXPORTER, ISSUER, VERIFIER, ENTRY, CONSIGNEE)
+# Where each party is named on the COI: (box, field).
+PARTY_FIELDS = {
+    ISSUER: ("box1", "issuer"), EXPORTER: ("box4", "exporter"),
+    VERIFIER: ("box9", "authority"), ENTRY: ("box9", "border_control_post"),
+    IMPORTER: ("box11", "importer"), CONSIGNEE: ("box12", "first_consignee"),
+    RFL: ("rfl", "organisation"),
+}
+# Who may create a COI (SPEC 3.1): an importer, exporter, RFL or control body (the issuer).
+CREATORS = (IMPORTER, EXPORTER, RFL, ISSUER)
+# The role filter of the list: a word of the list page -> the parties it stands for.
+LIST_ROLES = {"importer": (IMPORTER,), "rfl": (RFL,), "exporter": (EXPORTER,),
+              "issuer": (ISSUER,), "authority": (VERIFIER, ENTRY), "consignee": (CONSIGNEE,)}
+
+# --- boxes ----------------------------------------------------------------------------------
+# Boxes a client writes (box 15, the seals, is the `seal` of each box 14 line).
+WRITABLE = ("box1", "box3", "box4", "box7", "box8", "box9", "box11", "box12", "rfl", "box13",
+            "box14", "box16", "box17", "documents")
+DERIVED = ("box2", "box5", "box10")                # computed from other boxes, never typed
+SIGNATURES = ("box18", "box20", "box21")           # written by issue, verify and sign
+ALL = frozenset(WRITABLE)
+# Partial rights on box 13: the quantities of the existing lines, nothing else.
+BOX13_QUANTITIES = frozenset({"box13.packages", "box13.net_weight"})
+LATER = frozenset({"box17", "documents"})          # "completed later, before arrival"
+# What an extract's creator may change (SPEC 3: the splitting operator, box 9, box 12 and the
+# quantities of each line), plus transport and documents.
+EXTRACT_EDIT = frozenset({"rfl", "box9", "box12"}) | BOX13_QUANTITIES | LATER
+
+# --- the matrix (seed 003 §3.3, SPEC 3) -----------------------------------------------------
+# (status, party) -> (boxes that party may edit, actions it may take). Anything not here is
+# refused. In `draft` only the organisation that created the draft sees and acts on it.
+F = frozenset   # short, so that the matrix reads as a table
+MATRIX = {
+    (DRAFT, IMPORTER):  (ALL, F({"submit", "delete"})),
+    (DRAFT, RFL):       (ALL, F({"submit", "delete"})),
+    (DRAFT, EXPORTER):  (ALL, F({"submit", "delete"})),
+    (DRAFT, ISSUER):    (ALL, F({"issue", "delete"})),
+
+    (NEW, IMPORTER):    (F({"box9", "box12"}) | LATER, F()),
+    (NEW, RFL):         (F({"box9", "box12"}) | LATER, F()),
+    (NEW, EXPORTER):    (LATER, F()),
+    (NEW, ISSUER):      (ALL, F({"issue"})),
+
+    (ISSUED, IMPORTER): (F({"box9", "box12", "rfl"}) | LATER, F()),
+    (ISSUED, RFL):      (F({"box9", "box12", "rfl"}) | LATER, F()),
+    (ISSUED, EXPORTER): (LATER, F()),
+    (ISSUED, ISSUER):   (F({"box9", "box14", "box16"}) | BOX13_QUANTITIES | LATER, F({"replace"})),
+    (ISSUED, VERIFIER): (F({"box12"}), F({"verify"})),
+    (ISSUED, ENTRY):    (F({"box12"}), F({"verify"})),
+
+    (CHECKED, VERIFIER):  (F(), F({"delete"})),
+    (CHECKED, ENTRY):     (F(), F({"delete", "irregularity"})),
+    (CHECKED, CONSIGNEE): (F(), F({"sign"})),
+
+    (SIGNED, IMPORTER): (F(), F({"irregularity"})),
+    (SIGNED, RFL):      (F(), F({"irregularity"})),
+    (SIGNED, ENTRY):    (F(), F({"irregularity"})),
+
+    (BASE_FOR_EXTRACT, IMPORTER): (F(), F({"extracts"})),
+    (BASE_FOR_EXTRACT, RFL):      (F(), F({"extracts"})),
+    (BASE_FOR_EXTRACT, VERIFIER): (F(), F({"extracts", "deplete"})),
+    (BASE_FOR_EXTRACT, ENTRY):    (F(), F({"extracts", "deplete", "irregularity"})),
+}
+# An extract's draft: its creator (who split the base) edits what EXTRACT_EDIT says and submits;
+# after that an extract follows the matrix like any COI.
+EXTRACT_DRAFT = (EXTRACT_EDIT, F({"submit", "delete"}))
+
+# --- transitions ----------------------------------------------------------------------------
+# (status, action) -> new status. `replace` and `extracts` leave the COI as it is and create
+# another one. The store writes each change conditionally on the old status and version.
+TRANSITIONS = {
+    (DRAFT, "submit"): NEW,
+    (DRAFT, "issue"): ISSUED,
+    (NEW, "issue"): ISSUED,
+    (CHECKED, "sign"): SIGNED,
+    (ISSUED, "replace"): ISSUED,
+    (BASE_FOR_EXTRACT, "extracts"): BASE_FOR_EXTRACT,
+    (BASE_FOR_EXTRACT, "deplete"): DEPLETED,
+    (CHECKED, "irregularity"): IRREGULARITY,
+    (SIGNED, "irregularity"): IRREGULARITY,
+    (BASE_FOR_EXTRACT, "irregularity"): IRREGULARITY,
+    (DRAFT, "delete"): DELETED,
+    (CHECKED, "delete"): DELETED,
+}
+# An extract is issued by its base's control body already: submitting it makes it `issued`,
+# ready for the authority's verification.
+EXTRACT_TRANSITIONS = {(DRAFT, "submit"): ISSUED}
+# verify: issued -> the outcome's status (box 20).
+VERIFY_OUTCOMES = {"released": CHECKED, "released_for_extracts": BASE_FOR_EXTRACT,
+                   "released_conventional": RELEASED_CONVENTIONAL, "not_released": NOT_RELEASED}
+NEEDS_REASON = ("released_conventional", "not_released")
+# A draft nobody touched for this long is removed by DynamoDB's TTL (SPEC 6), unless it holds
+# something: an extract's quantities on its base, or a replacement the old COI waits for.
+DRAFT_LIFETIME = timedelta(days=90)
+ACTIONS = ("submit", "issue", "verify", "sign", "replace", "extracts", "deplete", "irregularity",
+           "delete")
+
+
+@dataclass(frozen=True)
+class Allowed:
+    edit: frozenset
+    actions: frozenset
+
+    def as_json(self) -> dict:
+        return {"edit": sorted(self.edit), "actions": sorted(self.actions)}
+
+
+NOTHING = Allowed(frozenset(), frozenset())
+
+
+def allowed(status: str, parties, is_extract: bool = False) -> Allowed:
+    """What a person acting as `parties` may edit and do in `status`: the union over the
+    parties. For a draft, `parties` must already be limited to the creating organisation's."""
+    if is_extract and status == DRAFT:
+        return Allowed(*EXTRACT_DRAFT) if parties else NOTHING
+    edit, actions = set(), set()
+    for party in parties:
+        boxes, acts = MATRIX.get((status, party), (frozenset(), frozenset()))
+        edit |= boxes
+        actions |= acts
+    return Allowed(frozenset(edit), frozenset(actions))
+
+
+def check_action(status: str, parties, action: str, is_extract: bool = False) -> None:
+    """Refuses an action the matrix does not give (403), or that the status does not allow
+    (409) for someone who could take it in another status."""
+    if action in allowed(status, parties, is_extract).actions:
+        return
+    if parties and (status, action) not in TRANSITIONS and not (
+            action == "verify" and status == ISSUED):
+        raise Conflict(N_("This action is not possible for a certificate in this status."),
+                       code="wrong_state")
+    raise Forbidden(N_("You may not take this action on this certificate."))
+
+
+def next_status(status: str, action: str, outcome: str | None = None,
+                is_extract: bool = False) -> str:
+    if action == "verify" and status == ISSUED:
+        return VERIFY_OUTCOMES[outcome]
+    found = (EXTRACT_TRANSITIONS if is_extract else {}).get((status, action)) \
+        or TRANSITIONS.get((status, action))
+    if found is None:
+        raise Conflict(N_("This action is not possible for a certificate in this status."),
+                       code="wrong_state")
+    return found
+
+
+def parties_of(boxes: dict) -> dict[str, str]:
+    """party -> the organisation named for it on the COI (parties not named are left out)."""
+    found = {}
+    for party, (box, field) in PARTY_FIELDS.items():
+        value = (boxes.get(box) or {}).get(field)
+        if value:
+            found[party] = value
+    return found
+
+
+def private(status: str, number: str | None) -> bool:
+    """A draft, or a draft deleted before it ever left `draft`, is its creating organisation's
+    alone."""
+    return status == DRAFT or (status == DELETED and number is None)
+
+
+def acting_as(boxes: dict, person_organisations, is_private: bool, created_by_organisation: str,
+              created_as: str) -> set[str]:
+    """The parties a person acts as: those named on the COI for an organisation where the person
+    holds a valid role. A draft is its creating organisation's alone; that organisation acts at
+    least as the party it created the draft as, even if it is no longer named."""
+    person_organisations = set(person_organisations)
+    if is_private:
+        if created_by_organisation not in person_organisations:
+            return set()
+        return {created_as} | {p for p, org in parties_of(boxes).items()
+                               if org == created_by_organisation}
+    return {p for p, org in parties_of(boxes).items() if org in person_organisations}
+
+
+def visible_to(is_private: bool, acting: set, person_organisations,
+               created_by_organisation: str) -> bool:
+    """A draft is visible to its creating organisation only; later, to every party."""
+    if is_private:
+        return created_by_organisation in set(person_organisations)
+    return bool(acting)
+
+
+def notified(action: str, status_after: str) -> tuple:
+    """Which parties hear of a transition (SPEC 3): submit -> issuer; issue -> importer, RFL and
+    the authorities; verify -> importer, RFL, first consignee, issuer; the rest -> everyone."""
+    if action == "submit" and status_after == NEW:
+        return (ISSUER,)
+    if action in ("issue", "submit"):
+        return (IMPORTER, RFL, VERIFIER, ENTRY)
+    if action == "verify":
+        return (IMPORTER, RFL, CONSIGNEE, ISSUER)
+    return PARTIES
+
+
+def expires(status: str, is_extract: bool, replaces: str | None, now: datetime) -> datetime | None:
+    """When a COI in `status` expires if nobody touches it again: only plain drafts do."""
+    if status != DRAFT or is_extract or replaces:
+        return None
+    return now + DRAFT_LIFETIME

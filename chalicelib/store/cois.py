@@ -1,0 +1,166 @@
+"""Tables of the certificate of inspection: `cois` (the certificates), `coi_parties` (one item
+per organisation named on a COI, for the lists), `coi_numbers` (the number sequence of each
+member state and year) and `rate_limits` (the public verification's counter per client).
+
+Access paths: a COI by id (GetItem, or with the session in one TransactGet); by number (the
+`by_number` index); the COIs of an organisation newest first, all or in one status (a Query on
+`coi_parties` or its `by_status` index, one page per request); the extracts of a base (listed on
+the base). No Scan."""
+from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute,
+                                 TTLAttribute, UnicodeAttribute, UnicodeSetAttribute,
+                                 UTCDateTimeAttribute)
+from pynamodb.exceptions import UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from .base import meta
+
+
+class ByNumber(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_number"
+        projection = AllProjection()
+
+    number = UnicodeAttribute(hash_key=True)
+
+
+class Coi(Model):
+    Meta = meta("cois")
+
+    id = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    is_extract = BooleanAttribute(default=False)
+    created_by_organisation = UnicodeAttribute()
+    created_as = UnicodeAttribute()                  # the party the creator acted as
+    created_by = UnicodeAttribute()                  # account id
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    issued_at = UTCDateTimeAttribute(null=True)
+    boxes = JSONAttribute()                          # SPEC 3.1 boxes, derived ones included
+    names = JSONAttribute(default=dict)              # organisation id -> name, country, code, city
+    replaces = UnicodeAttribute(null=True)
+    replaced_by = UnicodeAttribute(null=True)
+    extract_of = UnicodeAttribute(null=True)
+    extracts = ListAttribute(of=UnicodeAttribute, default=list)
+    irregularity = UnicodeAttribute(null=True)
+    # Organisations holding a `coi_parties` item for this COI (to update or remove them).
+    listed_for = UnicodeSetAttribute(null=True)
+    # A base for extracts: per line of box 13, the packages and thousandths of net weight that
+    # extracts not deleted hold. Conditional updates keep each at most the line's quantity.
+    reserved_packages = ListAttribute(of=NumberAttribute, null=True)
+    reserved_weight = ListAttribute(of=NumberAttribute, null=True)
+    # An extract: the base lines it takes (index in the base) and the base's line totals.
+    base_lines = JSONAttribute(null=True)            # [{"line", "packages", "weight"}] (totals)
+    expires_at = TTLAttribute(null=True)             # a forgotten draft goes (SPEC 6)
+
+    by_number = ByNumber()
+
+
+class ByStatus(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    organisation_status = UnicodeAttribute(hash_key=True)    # "<organisation id>#<status>"
+    sort = UnicodeAttribute(range_key=True)
+
+
+class CoiParty(Model):
+    """A COI as one organisation's list shows it: newest first by creation."""
+
+    Meta = meta("coi_parties")
+
+    organisation_id = UnicodeAttribute(hash_key=True)
+    sort = UnicodeAttribute(range_key=True)                  # "<created at>#<coi id>"
+    coi_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    organisation_status = UnicodeAttribute()
+    roles = UnicodeSetAttribute(null=True)                   # the parties it is on this COI
+    number = UnicodeAttribute(null=True)
+    summary = JSONAttribute(default=dict)                    # parties' names, first product
+    updated_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)                     # with its draft
+
+    by_status = ByStatus()
+
+
+class CoiNumber(Model):
+    """The last number given per member state and year (`FR#2026`)."""
+
+    Meta = meta("coi_numbers")
+
+    key = UnicodeAttribute(hash_key=True)
+    last = NumberAttribute(default=0)
+
+
+class RateCounter(Model):
+    """Requests of one client in one window (`public#<client>#<window>`), removed by TTL."""
+
+    Meta = meta("rate_limits")
+
+    key = UnicodeAttribute(hash_key=True)
+    count = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
+PAGE_SIZE = 50
+
+
+def get(coi_id: str) -> Coi | None:
+    try:
+        return Coi.get(coi_id)
+    except Coi.DoesNotExist:
+        return None
+
+
+def by_number(number: str) -> Coi | None:
+    return next(iter(Coi.by_number.query(number, limit=1)), None)
+
+
+def party_sort(coi: Coi) -> str:
+    return f"{coi.created_at.isoformat()}#{coi.id}"
+
+
+def next_number(member_state: str, year: int) -> int:
+    """The next number of the sequence, by one atomic counter update (never given twice; a
+    number burnt by a write that fails afterwards is a gap, never filled by a read)."""
+    counter = CoiNumber(f"{member_state}#{year}")
+    counter.update(actions=[CoiNumber.last.add(1)])
+    return int(counter.last)
+
+
+def of_organisation(organisation_id: str, status: str | None, role_filter, below: str | None,
+                    limit: int):
+    """One page of an organisation's COIs, newest first, below the position `below`: ONE Query
+    (the base table, or the `by_status` index with a status) reading at most `limit` items,
+    narrowed by the role filter. Returns (items, the last position read if there may be more)."""
+    key = CoiParty.sort < below if below else None
+    if status:
+        results = CoiParty.by_status.query(f"{organisation_id}#{status}", range_key_condition=key,
+                                           scan_index_forward=False, filter_condition=role_filter,
+                                           page_size=limit)
+    else:
+        results = CoiParty.query(organisation_id, range_key_condition=key, scan_index_forward=False,
+                                 filter_condition=role_filter, page_size=limit)
+    try:
+        page = next(results.page_iter)
+    except StopIteration:
+        return [], None
+    found = [CoiParty.from_raw_data(item) for item in page.get("Items", [])]
+    last = results.page_iter.last_evaluated_key
+    return found, last["sort"]["S"] if last else None
+
+
+def count_request(key: str, expires_at, limit: int) -> bool:
+    """Counts one request of a client in its window; False once the window holds `limit`."""
+    counter = RateCounter(key)
+    try:
+        counter.update(actions=[RateCounter.count.add(1), RateCounter.expires_at.set(expires_at)],
+                       condition=RateCounter.count.does_not_exist() | (RateCounter.count < limit))
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
