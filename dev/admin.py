@@ -1,4 +1,5 @@
-"""Admin and test interface (SPEC 9): `python -m dev.admin init|demo|create-user|job`."""
+"""Admin and test interface (SPEC 9): `python -m dev.admin init|demo|create-user|
+create-organisation|job`."""
 import argparse
 import os
 import sys
@@ -10,6 +11,32 @@ DEMO_PEOPLE = [
     ("inao@demo.example.org", "Terroir-Bio-2026!", "FR-INAO", "Paul", "Durand", "fr"),
     ("admin@demo.example.org", "Brussels-Euro-2026!", "EU-COMMISSION", "Ana", "Silva", "en"),
     ("ecocert@demo.example.org", "Organic-Cert-2026!", "FR-BIO-01", "Marc", "Petit", "fr"),
+    # The parties of a certificate of inspection (SPEC 3): Moroccan dates for Marseille.
+    ("importer@demo.example.org", "Joliette-Import-2026!", "DEMO-FR-IMPORT", "Sophie", "Roux", "fr"),
+    ("exporter@demo.example.org", "Agadir-Export-2026!", "DEMO-MA-EXPORT", "Youssef", "Alaoui", "fr"),
+    ("producer@demo.example.org", "Souss-Palmeraie-2026!", "DEMO-MA-PRODUCER", "Fatima", "Haddad", "fr"),
+    ("consignee@demo.example.org", "Croix-Rousse-2026!", "DEMO-FR-CONSIGNEE", "Julien", "Moreau", "fr"),
+    ("ecocert-maroc@demo.example.org", "Atlas-Cert-2026!", "MA-BIO-154", "Karim", "Benali", "fr"),
+    ("cca@demo.example.org", "Vaugirard-Paris-2026!", "FR-CCA", "Hélène", "Garnier", "fr"),
+    ("bcp-marseille@demo.example.org", "Vieux-Port-2026!", "FR-BCP-MARSEILLE", "Nadia", "Fabre", "fr"),
+]
+
+# The demo operators, created by the same `create-organisation` command (arguments as typed).
+DEMO_ORGANISATIONS = [
+    ["DEMO-FR-IMPORT", "--kind", "operator", "--name", "Bio Import Méditerranée", "--country", "FR",
+     "--city", "Marseille", "--postal-code", "13002", "--address", "4 quai de la Joliette",
+     "--phone", "+33 4 91 00 00 01", "--activities", "organic_importer", "--eori", "FR44102938470012",
+     "--control-body", "FR-BIO-01"],
+    ["DEMO-MA-EXPORT", "--kind", "operator", "--name", "Atlas Bio Export", "--country", "MA",
+     "--city", "Agadir", "--postal-code", "80000", "--address", "12 avenue Hassan II",
+     "--phone", "+212 528 00 00 01", "--activities", "organic_exporter", "--control-body", "MA-BIO-154"],
+    ["DEMO-MA-PRODUCER", "--kind", "operator", "--name", "Coopérative Souss Palmeraie", "--country", "MA",
+     "--city", "Taroudant", "--postal-code", "83000", "--address", "Douar Tamaait",
+     "--phone", "+212 528 00 00 02", "--activities", "organic_producer", "--control-body", "MA-BIO-154"],
+    ["DEMO-FR-CONSIGNEE", "--kind", "operator", "--name", "Épicerie Verte", "--country", "FR",
+     "--city", "Lyon", "--postal-code", "69004", "--address", "7 rue d'Austerlitz",
+     "--phone", "+33 4 78 00 00 01", "--activities", "organic_first_consignee",
+     "--control-body", "FR-BIO-01"],
 ]
 
 
@@ -39,6 +66,8 @@ def demo(now: datetime) -> None:
     from chalicelib.domain.errors import Conflict
     from chalicelib.services import provisioning
 
+    for arguments in DEMO_ORGANISATIONS:
+        create_organisation(_parser().parse_args(["create-organisation", *arguments]), now)
     print("Demo accounts (e-mail / password / organisation):")
     for email, password, code, first, last, language in DEMO_PEOPLE:
         try:
@@ -70,6 +99,25 @@ def migrate_email_keys() -> None:
               f"(the oldest account keeps the address)", file=sys.stderr)
 
 
+def _list(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def create_organisation(args, now: datetime) -> None:
+    from chalicelib.services import provisioning
+
+    contacts = {k: v for k, v in (("phone", args.phone), ("email", args.email)) if v}
+    data = {"name": args.name, "country": args.country, "city": args.city,
+            "postal_code": args.postal_code, "address": args.address, "contacts": contacts,
+            "activities": _list(args.activities), "control_body_id": args.control_body,
+            "identifiers": [{"type": "eori", "value": args.eori}] if args.eori else None,
+            "certifies_in": _list(args.certifies_in), "role": args.role,
+            "competence": _list(args.competence)}
+    organisation, created = provisioning.create_organisation(args.code, args.kind, data, now)
+    print(f"{'created' if created else 'unchanged'}: {organisation.id} ({organisation.kind}, "
+          f"{organisation.name})")
+
+
 def job(args, now: datetime) -> None:
     from chalicelib.jobs import authority_digest, lock_inactive
 
@@ -77,7 +125,7 @@ def job(args, now: datetime) -> None:
     print(f"{args.name}: {jobs[args.name](now)}")
 
 
-def main(argv=None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dev.admin")
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("init", "demo"):
@@ -87,11 +135,34 @@ def main(argv=None) -> int:
     user.add_argument("--password", required=True)
     user.add_argument("--organisation", required=True)
     user.add_argument("--now")
+    organisation = commands.add_parser(
+        "create-organisation", help="a valid organisation whose id is CODE (an operator's TRACES number)")
+    organisation.add_argument("code", metavar="CODE")
+    organisation.add_argument("--kind", required=True, choices=["operator", "control_body", "authority"])
+    organisation.add_argument("--name", required=True)
+    organisation.add_argument("--country", required=True)
+    organisation.add_argument("--city")
+    organisation.add_argument("--postal-code")
+    organisation.add_argument("--activities", help="comma-separated: organic_importer,organic_exporter,...")
+    organisation.add_argument("--eori")
+    organisation.add_argument("--control-body", help="code of the control body of an operator")
+    organisation.add_argument("--certifies-in", help="comma-separated countries of a control body")
+    # Beyond SPEC 9, optional: what the directory shows when it is known.
+    organisation.add_argument("--address")
+    organisation.add_argument("--phone")
+    organisation.add_argument("--email")
+    organisation.add_argument("--role", help="of an authority; by default from its code (CCA, BCP...)")
+    organisation.add_argument("--competence", help="comma-separated sections of an authority: organic,...")
+    organisation.add_argument("--now")
     commands.add_parser("migrate-email-keys")
     run = commands.add_parser("job")
     run.add_argument("name", choices=["lock_inactive", "authority_digest"])
     run.add_argument("--now")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
     now = _now(getattr(args, "now", None))
     from chalicelib.domain.errors import DomainError
 
@@ -104,6 +175,8 @@ def main(argv=None) -> int:
             create_user(args, now)
         elif args.command == "migrate-email-keys":
             migrate_email_keys()
+        elif args.command == "create-organisation":
+            create_organisation(args, now)
         else:
             job(args, now)
     except DomainError as error:

@@ -126,7 +126,7 @@ def _choices(value, allowed, form: FieldCollector, name: str) -> set:
     return {v for v in value if v in allowed}
 
 
-def _contacts(value, form: FieldCollector) -> dict:
+def _contacts(value, form: FieldCollector, required: bool = True) -> dict:
     if value is None:
         value = {}
     if not isinstance(value, dict):
@@ -141,7 +141,7 @@ def _contacts(value, form: FieldCollector) -> dict:
     }
     found = {name: form.check(f"contacts.{name}", checks[name], value.get(name)) for name in CONTACTS}
     found = {name: v for name, v in found.items() if v}
-    if not found and not any(k.startswith("contacts.") for k in form.errors):
+    if required and not found and not any(k.startswith("contacts.") for k in form.errors):
         form.fail("contacts", N_("Give at least one contact: phone, fax, e-mail or web site."))
     return found
 
@@ -202,10 +202,20 @@ def _date(value):
         raise FieldError(N_("Give a date as YYYY-MM-DD.")) from None
 
 
-def check(kind: str, data: dict, ref: Reference) -> dict:
+# What the admin command may leave out (SPEC 9: it is given no address nor contact, and a city and
+# postal code only optionally), as the reference organisations do.
+MAY_BE_UNKNOWN = frozenset({"city", "postal_code", "address", "contacts"})
+
+
+def check(kind: str, data: dict, ref: Reference, unknown: frozenset = frozenset()) -> dict:
     """Every rule of SPEC 2.1 on the complete set of an organisation's fields; all problems at once
-    (Invalid). Returns the normalised fields (absent optional ones as None)."""
+    (Invalid). Returns the normalised fields (absent optional ones as None). The fields named in
+    `unknown` (some of MAY_BE_UNKNOWN) may be absent; a value given for them is checked."""
     form = FieldCollector()
+
+    def missing(name: str) -> bool:
+        return name in unknown and data.get(name) in (None, "", {}, [])
+
     out = {}
     out["name"] = form.check("name", normalise.text, data.get("name"), required=True, max_length=200)
     country = data.get("country")
@@ -215,14 +225,16 @@ def check(kind: str, data: dict, ref: Reference) -> dict:
     out["country"] = country
     out["region"] = form.check("region", normalise.text, data.get("region"), required=False,
                                max_length=100) or None
-    out["city"] = form.check("city", normalise.text, data.get("city"), required=True, max_length=100)
-    out["postal_code"] = form.check("postal_code", normalise.postal_code, data.get("postal_code"))
+    out["city"] = None if missing("city") else form.check(
+        "city", normalise.text, data.get("city"), required=True, max_length=100)
+    out["postal_code"] = None if missing("postal_code") else form.check(
+        "postal_code", normalise.postal_code, data.get("postal_code"))
     if country == "FR" and out["postal_code"] and not jurisdiction.departement(out["postal_code"]):
         form.fail("postal_code", N_("A French postal code has five digits."))
-    out["address"] = form.check("address", normalise.text, data.get("address"), required=True,
-                                max_length=300)
+    out["address"] = None if missing("address") else form.check(
+        "address", normalise.text, data.get("address"), required=True, max_length=300)
     out["coordinates"] = _coordinates(data.get("coordinates"), form)
-    out["contacts"] = _contacts(data.get("contacts"), form)
+    out["contacts"] = _contacts(data.get("contacts"), form, required=not missing("contacts"))
     out["identifiers"] = _identifiers(data.get("identifiers"), form)
     activities = _choices(data.get("activities"), ref.activities, form, "activities")
     sections = _choices(data.get("sections"), ref.sections, form, "sections")

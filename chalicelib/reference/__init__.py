@@ -111,3 +111,57 @@ def control_body_procedure(code: str | None) -> str | None:
     """`compliance` or `equivalence` where the reference data says how a control body is
     recognised (box 2 of the COI), else None."""
     return next((c.get("procedure") for c in items("control_bodies") if c["code"] == code), None)
+
+
+def cn_digits(code) -> str | None:
+    """A CN code as its 8 digits (spaces allowed on input: "0804 10 00", "08041000"); None when
+    it is not 8 digits."""
+    if not isinstance(code, str):
+        return None
+    digits = "".join(code.split())
+    return digits if len(digits) == 8 and digits.isascii() and digits.isdigit() else None
+
+
+@lru_cache(maxsize=1)
+def _commodity_index() -> tuple[dict, list]:
+    """CN codes by their digits, and (digits, folded French name, folded English name, item) in
+    code order for the search."""
+    from ..domain.organisations import folded
+
+    by_digits, searchable = {}, []
+    for item in items("cn_codes"):
+        digits = cn_digits(item["code"])
+        by_digits[digits] = item
+        searchable.append((digits, folded(item["fr"]), folded(item["en"]), item))
+    return by_digits, searchable
+
+
+def cn_code(code) -> dict | None:
+    """The CN code of the reference list, as {"code": "0804 10 00", "fr", "en"}; None if unknown
+    or not 8 digits."""
+    digits = cn_digits(code)
+    found = _commodity_index()[0].get(digits) if digits else None
+    return dict(found) if found else None
+
+
+def commodities(q: str, language: str, limit: int = 50) -> list[dict]:
+    """CN codes (SPEC 3: "products picked by name or CN code") in code order, named in
+    `language`: those whose code starts with the digits of `q` (spaces ignored: "080410" and
+    "0804 10" find "0804 10 00"), or whose French or English name holds every word of `q` (case
+    and accents ignored: "dattes", "DATES", "cafe vert"). A blank `q` lists them all."""
+    from ..domain.organisations import folded
+
+    text = q if isinstance(q, str) else ""
+    compact = "".join(text.split())
+    words = folded(text).split()[:8]
+    found = []
+    for digits, french, english, item in _commodity_index()[1]:
+        if len(found) >= max(0, limit):
+            break
+        if compact.isdigit() and compact.isascii():
+            matches = digits.startswith(compact)
+        else:
+            matches = all(w in french for w in words) or all(w in english for w in words)
+        if matches:
+            found.append({"code": item["code"], "name": item.get(language) or item["fr"]})
+    return found

@@ -1,5 +1,8 @@
-"""Set-up work done by the admin command: reference organisations, and people who do not
-self-register (authorities, back-office staff, demo accounts)."""
+"""Set-up work done by the admin command: reference organisations, organisations known by their
+code (SPEC 9 `create-organisation`), and people who do not self-register (authorities,
+back-office staff, demo accounts)."""
+import dataclasses
+import re
 import uuid
 from datetime import datetime
 
@@ -8,6 +11,7 @@ from pynamodb.exceptions import TransactWriteError
 from .. import reference
 from ..domain import accounts as rules
 from ..domain import normalise, passwords
+from ..domain import organisations as organisation_rules
 from ..domain.errors import Conflict, Invalid, N_, NotFound
 from ..store import audit, base
 from ..store import authorisations as auth
@@ -32,6 +36,108 @@ def load_reference_organisations(now: datetime) -> int:
             index_fields(organisation)
             batch.save(organisation)
     return len(set(wanted) - existing)
+
+
+_CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]{0,63}")
+_SETS = ("sections", "activities", "certifies_in", "competence", "jurisdiction_regions")
+# The role of an authority, from the shape of its code (SPEC 9 "Organisation codes").
+_AUTHORITY_ROLES = ((re.compile(r"[A-Z]{2}-CCA"), "CCA"), (re.compile(r"[A-Z]{2}-BCP-.+"), "BCP"),
+                    (re.compile(r"FR-DDPP-.+"), "DDPP"), (re.compile(r"FR-INAO"), "organic_authority"),
+                    (re.compile(r"EU-COMMISSION"), "commission"))
+
+
+def authority_role(code: str) -> str:
+    return next((role for shape, role in _AUTHORITY_ROLES if shape.fullmatch(code)), "other")
+
+
+def _comparable(value):
+    """A stored or new attribute value in one plain form (None for every kind of empty)."""
+    if hasattr(value, "as_dict"):
+        value = value.as_dict()
+    if isinstance(value, (list, tuple)):
+        value = [_comparable(v) for v in value]
+    elif isinstance(value, (set, frozenset)):
+        value = sorted(value)
+    elif isinstance(value, dict):
+        value = {k: _comparable(v) for k, v in value.items() if _comparable(v) is not None}
+    return value if value not in (None, "", [], {}) else None
+
+
+def _rules_knowing(control_body) -> organisation_rules.Reference:
+    """The reference data of the rules, plus the control body `control_body` when it is not in
+    the reference files but the directory holds it as a valid control body (one created by this
+    command before)."""
+    ref = reference.organisation_rules()
+    if not isinstance(control_body, str) or control_body in ref.control_bodies or \
+            not _CODE.fullmatch(control_body):
+        return ref
+    found = orgs.get(control_body)
+    if found is None or found.kind != orgs.CONTROL_BODY or found.status != orgs.VALID:
+        return ref
+    return dataclasses.replace(ref, control_bodies={**ref.control_bodies,
+                                                    found.id: frozenset(found.certifies_in or ())})
+
+
+def create_organisation(code: str, kind: str, data: dict, now: datetime) -> tuple[orgs.Organisation, bool]:
+    """A valid organisation whose id is `code` (SPEC 9 `create-organisation`; for an operator, its
+    TRACES number), checked by the rules of the directory except that its address, city, postal
+    code and contacts may be unknown. Idempotent: the same fields again change nothing (returns
+    the organisation and False); other fields for an existing code are refused (Conflict
+    "exists"), and so is an identifier (EORI) that another organisation holds."""
+    code = code.strip().upper() if isinstance(code, str) else ""
+    if not _CODE.fullmatch(code):
+        raise Invalid({"code": N_("This value is not valid.")})
+    if kind not in organisation_rules.KINDS:
+        raise Invalid({"kind": N_("This value is not one of the choices.")})
+    data = {k: v for k, v in data.items() if v not in (None, "", [], {})}
+    unexpected = sorted(set(data) - set(organisation_rules.KIND_FIELDS[kind]))
+    if unexpected:
+        raise Invalid({name: N_("This field is not expected.") for name in unexpected})
+    if kind != organisation_rules.OPERATOR:
+        data["code"] = code
+    if kind == organisation_rules.AUTHORITY:
+        data.setdefault("role", authority_role(code))
+    if kind == organisation_rules.CONTROL_BODY:
+        data.setdefault("sections", [organisation_rules.ORGANIC])
+    fields = organisation_rules.check(kind, data, _rules_knowing(data.get("control_body_id")),
+                                      unknown=organisation_rules.MAY_BE_UNKNOWN)
+    fields["code"] = code
+    values = {k: (set(v) if k in _SETS else v) for k, v in fields.items()
+              if k in organisation_rules.KIND_FIELDS[kind] + ("code",) and _comparable(v) is not None}
+    existing = orgs.get(code)
+    if existing is None:
+        organisation = orgs.Organisation(code, kind=kind, status=orgs.VALID, created_at=now,
+                                         created_by="system", updated_at=now, version=1,
+                                         administrator_count=0, **values)
+        index_fields(organisation)
+        organisation.authority_id = competent_of(organisation)
+        claims = [orgs.IdentifierClaim(organisation_rules.identifier_key(i["type"], i["value"]),
+                                       organisation_id=code) for i in fields["identifiers"]]
+        try:
+            with base.transaction() as tx:
+                for claim in claims:
+                    tx.save(claim, condition=orgs.IdentifierClaim.key.does_not_exist())
+                tx.save(organisation, condition=orgs.Organisation.id.does_not_exist())
+                tx.save(audit.record(f"organisation#{code}", "system", "create", now, after=orgs.VALID))
+            return organisation, True
+        except TransactWriteError as error:
+            if base.cancelled_at(error) & set(range(len(claims))):
+                raise Conflict(N_("An organisation with this identifier is already in the directory."),
+                               code="duplicate_identifier") from None
+            existing = orgs.get(code)  # created meanwhile: the same, or a conflict
+            if existing is None:
+                raise
+    compared = set(organisation_rules.KIND_FIELDS[kind]) | {"code"}
+    different = sorted(name for name in compared
+                       if _comparable(getattr(existing, name, None)) != _comparable(values.get(name)))
+    if existing.kind != kind:
+        different.insert(0, "kind")
+    if different:
+        error = Conflict(N_("An organisation with this code already exists, with other fields."),
+                         code="exists")
+        error.fields = {name: N_("This value differs from the existing organisation.") for name in different}
+        raise error
+    return existing, False
 
 
 def create_person(email: str, password: str, organisation_id: str, now: datetime,

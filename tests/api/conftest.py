@@ -40,7 +40,7 @@ def aws():
     """The `aws` of tests/conftest.py, with the same result for every API test: a fresh mock_aws
     in the state `dev.admin init` leaves. What differs is the cost (the suite must stay within
     a few minutes): `init` runs for real in the first test, and its DynamoDB tables are copied
-    into each later test's fresh mock (writing 7 tables and 171 reference organisations through
+    into each later test's fresh mock (writing 7 tables and the 215 reference organisations through
     moto costs about half a second a test, the copy about 10 ms); the boto3 and pynamodb clients
     come from one botocore session per thread instead of a new session each."""
     import copy

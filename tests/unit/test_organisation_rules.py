@@ -146,3 +146,20 @@ def test_who_may_decide():
     decide("someone", "someone", set(), {}, "o1", None, "withdraw")
     with pytest.raises(Forbidden):
         decide("admin", "someone", {"o1"}, {}, "o1", None, "withdraw")
+
+
+def test_the_admin_command_may_leave_out_address_place_and_contacts_but_what_it_gives_is_checked():
+    ref = reference.organisation_rules()
+    bare = importer(city=None, postal_code=None, address=None, contacts=None)
+    with pytest.raises(Invalid) as refused:
+        rules.check(rules.OPERATOR, bare, ref)
+    assert set(refused.value.fields) == {"city", "postal_code", "address", "contacts"}
+    fields = rules.check(rules.OPERATOR, bare, ref, unknown=rules.MAY_BE_UNKNOWN)
+    assert fields["city"] is None and fields["address"] is None and fields["contacts"] == {}
+    with pytest.raises(Invalid) as refused:
+        rules.check(rules.OPERATOR, {**bare, "postal_code": "313", "contacts": {"phone": "x"}}, ref,
+                    unknown=rules.MAY_BE_UNKNOWN)
+    assert set(refused.value.fields) == {"postal_code", "contacts.phone"}
+    with pytest.raises(Invalid) as refused:
+        rules.check(rules.OPERATOR, {**bare, "identifiers": []}, ref, unknown=rules.MAY_BE_UNKNOWN)
+    assert set(refused.value.fields) == {"identifiers"}  # the other rules stand

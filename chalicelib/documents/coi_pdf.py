@@ -1,0 +1,598 @@
+"""The certificate of inspection as a printable PDF (SPEC 3, issue 7).
+
+The numbered boxes of the official model (Delegated Regulation (EU) 2021/2306, Annex: boxes 1 to
+21) on an A4 grid, titled in French or English, with the COI number and a QR code of the public
+verification page on every first page, and a watermark on every page while the certificate is
+not (or no longer) a valid organic certificate (draft, new, deleted, replaced...).
+
+- fpdf2 and segno are imported inside render(), never at import time (cold start of the API).
+- The values use DejaVu Sans Condensed cut down to the Latin, Greek and Cyrillic scripts
+  (fonts/, 135 KB; dev/subset_font.py makes it): any name of the EU and of most exporting
+  countries prints as typed. A character outside the font (CJK, Arabic, emoji...) prints as
+  '?', and control characters are dropped: no input makes render() fail. Titles and fixed words
+  use the PDF core font Helvetica (nothing to embed), in Windows-1252.
+- Every free text is cut to a bounded length, so that a box never outgrows a page; box 13 is a
+  table that continues on the next pages with its header repeated.
+"""
+import unicodedata
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+FONT_FILE = Path(__file__).with_name("fonts") / "DejaVuSansCondensed-COI.ttf"
+VALUES, TITLES_FONT = "values", "helvetica"
+LANGUAGES = ("fr", "en")
+
+# Box number -> (English, French) title, as numbered in the official model.
+BOX_TITLES = {
+    1: ("Issuing control authority or control body",
+        "Autorité de contrôle ou organisme de contrôle émetteur"),
+    2: ("Applicable procedure", "Procédure applicable"),
+    3: ("Certificate of inspection number", "Numéro du certificat d'inspection"),
+    4: ("Exporter", "Exportateur"),
+    5: ("Producer or processor of the product", "Producteur ou transformateur du produit"),
+    6: ("Control authority or control body of the producer or processor",
+        "Autorité de contrôle ou organisme de contrôle du producteur ou du transformateur"),
+    7: ("Country of origin", "Pays d'origine"),
+    8: ("Country of export", "Pays d'exportation"),
+    9: ("Member State of clearance and competent authority",
+         "État membre de dédouanement et autorité compétente"),
+    10: ("Country of destination", "Pays de destination"),
+    11: ("Importer", "Importateur"),
+    12: ("First consignee", "Premier destinataire"),
+    13: ("Description of the products", "Description des produits"),
+    14: ("Container number(s)", "Numéro(s) de conteneur"),
+    15: ("Seal number(s)", "Numéro(s) de scellé"),
+    16: ("Total gross weight", "Poids brut total"),
+    17: ("Means of transport", "Moyens de transport"),
+    18: ("Declaration of the issuing control authority or control body",
+         "Déclaration de l'autorité de contrôle ou de l'organisme de contrôle émetteur"),
+    19: ("Border control post or point of release for free circulation",
+         "Poste de contrôle frontalier ou point de mise en libre pratique"),
+    20: ("Verification of the consignment", "Vérification de l'envoi"),
+    21: ("Declaration of the first consignee", "Déclaration du premier destinataire"),
+}
+
+# The other words of the page: key -> (English, French).
+WORDS = {
+    "heading": ("Certificate of inspection for the import of organic products and in-conversion "
+                "products into the European Union",
+                "Certificat d'inspection pour l'importation de produits biologiques et de produits "
+                "en conversion dans l'Union européenne"),
+    "status": ("Status", "Statut"),
+    "verify": ("Check this certificate:", "Vérifier ce certificat :"),
+    "extract_of": ("Extract of the certificate", "Extrait du certificat"),
+    "replaces": ("Replaces the certificate", "Remplace le certificat"),
+    "replaced_by": ("Replaced by the certificate", "Remplacé par le certificat"),
+    "national_reference": ("National reference", "Référence nationale"),
+    "compliance": ("Compliance", "Conformité"),
+    "equivalence": ("Equivalence", "Équivalence"),
+    "rfl": ("Responsible for the load", "Intéressé au chargement"),
+    "documents": ("Accompanying documents", "Documents d'accompagnement"),
+    "batches": ("For release for free circulation by batches",
+                "Pour mise en libre pratique par lots"),
+    "not_signed": ("Not signed", "Non signé"),
+    "signed": ("Signed electronically by {person} on {at}", "Signé électroniquement par {person} le {at}"),
+    "for": ("for {organisation}", "pour {organisation}"),
+    "reason": ("Reason", "Motif"),
+    "line": ("No", "N°"),
+    "cn_code": ("CN code", "Code NC"),
+    "trade_name": ("Trade name", "Dénomination commerciale"),
+    "lot": ("Lot number", "Numéro de lot"),
+    "packages": ("Packages", "Colis"),
+    "packaging": ("Packaging", "Emballage"),
+    "net_weight": ("Net weight", "Poids net"),
+    "producer": ("Producer / its control body", "Producteur / son organisme de contrôle"),
+    "more": ("... and {count} more", "... et {count} de plus"),
+    "page": ("Page {page}/{pages}", "Page {page}/{pages}"),
+    "continued": ("continued", "suite"),
+}
+MODES = {"sea": ("Ship", "Navire"), "air": ("Aircraft", "Avion"), "road": ("Road vehicle", "Véhicule routier"),
+         "rail": ("Railway", "Train")}
+OUTCOMES = {
+    "released": ("Released for free circulation as organic",
+                 "Mise en libre pratique en tant que produit biologique"),
+    "released_for_extracts": ("Released as organic, to be split into extracts",
+                              "Mise en libre pratique en tant que produit biologique, par extraits"),
+    "released_conventional": ("Released for free circulation as conventional",
+                              "Mise en libre pratique en tant que produit conventionnel"),
+    "not_released": ("Not released for free circulation", "Pas de mise en libre pratique"),
+}
+# SPEC 3 statuses, named as the seed's TRACES screens name them.
+STATUS_NAMES = {
+    "draft": ("Draft", "Brouillon"),
+    "new": ("Description completed", "Description terminée"),
+    "issued": ("Declaration of the issuing body signed", "Déclaration de l'organisme de délivrance signée"),
+    "checked": ("Consignment checked", "Lot vérifié"),
+    "signed": ("Declaration of the first consignee signed", "Déclaration du premier destinataire signée"),
+    "base_for_extract": ("Base for extract", "Base pour extrait"),
+    "depleted": ("Depleted", "Épuisé"),
+    "released_conventional": ("Released as a conventional product",
+                              "Mise en libre pratique comme produit conventionnel"),
+    "not_released": ("Not released for free circulation", "Pas de mise en libre pratique"),
+    "irregularity": ("OFIS irregularity", "Irrégularité OFIS"),
+    "deleted": ("Deleted", "Supprimé"),
+    "replaced": ("Replaced", "Remplacé"),
+}
+# Printed across every page of a certificate in these statuses (both languages: the paper may
+# travel); the other statuses are those of a certificate that was issued and stands.
+WATERMARKS = {
+    "draft": "DRAFT / PROJET",
+    "new": "NOT ISSUED / NON DÉLIVRÉ",
+    "deleted": "DELETED / SUPPRIMÉ",
+    "replaced": "REPLACED / REMPLACÉ",
+    "irregularity": "IRREGULARITY / IRRÉGULARITÉ",
+    "not_released": "NOT RELEASED / NON MIS EN LIBRE PRATIQUE",
+    "released_conventional": "CONVENTIONAL / CONVENTIONNEL",
+}
+
+# Page geometry (mm) and type sizes (pt).
+LEFT, TOP, WIDTH, BOTTOM = 10.0, 10.0, 190.0, 284.0
+TITLE_SIZE, VALUE_SIZE = 6.0, 7.5
+TITLE_LINE, VALUE_LINE, PAD = 2.6, 3.3, 0.8
+QR_SIZE = 28.0
+MIN_BOX = 9.0
+# Longest text printed from one field (characters) and most items printed from one list.
+SHORT, NAME, LONG, ITEMS = 60, 200, 300, 30
+# The grid of the official model, row by row: (box, width in mm); box 13 is the product table.
+THIRD, HALF, PRODUCTS = WIDTH / 3, WIDTH / 2, 13
+GRID = (
+    ((1, 80), (2, 50), (3, 60)),
+    ((4, THIRD), (5, THIRD), (6, THIRD)),
+    ((7, THIRD), (8, THIRD), (9, THIRD)),
+    ((10, THIRD), (11, THIRD), (12, THIRD)),
+    (("rfl", HALF), ("documents", HALF)),
+    PRODUCTS,
+    ((14, HALF), (15, HALF)),
+    ((16, HALF), (17, HALF)),
+    ((18, WIDTH),),
+    ((19, HALF), (20, HALF)),
+    ((21, WIDTH),),
+)
+TABLE = (("line", 7), ("cn_code", 17), ("trade_name", 40), ("lot", 24), ("packages", 13),
+         ("packaging", 19), ("net_weight", 22), ("producer", 48))
+
+
+def render(coi: dict, names: dict, language: str, verify_url: str) -> bytes:
+    """The PDF of `coi` (the JSON of SPEC 3.1). `names` maps an organisation id to its "name",
+    "address", "postal_code", "city", "country" and "code" (an id missing from it prints as
+    itself); `language` is "fr" or "en"; `verify_url` is the public verification page of this
+    certificate, printed and encoded in the QR code."""
+    document = _document_class()(orientation="P", unit="mm", format="A4")
+    sheet = _Sheet(document, coi or {}, names or {}, language if language in LANGUAGES else "fr",
+                   verify_url or "")
+    sheet.draw()
+    return bytes(document.output())
+
+
+def qr_code(verify_url: str):
+    """The QR code printed on the certificate (segno), for `verify_url`."""
+    import segno
+
+    return segno.make(verify_url, error="m", micro=False)
+
+
+def dark_runs(matrix) -> list[tuple[int, int, int]]:
+    """The QR code's dark modules as horizontal runs (row, first column, length): one filled
+    rectangle each, so that the code stays a few hundred drawing operations."""
+    runs = []
+    for row, cells in enumerate(matrix):
+        start = None
+        for column, dark in enumerate(list(cells) + [0]):
+            if dark and start is None:
+                start = column
+            elif not dark and start is not None:
+                runs.append((row, start, column - start))
+                start = None
+    return runs
+
+
+@lru_cache(maxsize=1)
+def _document_class():
+    from fpdf import FPDF
+
+    class Document(FPDF):
+        """fpdf2 with the watermark under, and the page footer over, every page."""
+
+        watermark = ""
+        footer_text = ""
+
+        def header(self):
+            if self.watermark:
+                _watermark(self, self.watermark)
+
+        def footer(self):
+            self.set_font(TITLES_FONT, "", TITLE_SIZE)
+            self.set_text_color(90)
+            self.set_xy(LEFT, BOTTOM + 3)
+            self.cell(WIDTH, 4, self.footer_text.replace("{page}", str(self.page_no())), align="C")
+            self.set_text_color(0)
+
+    return Document
+
+
+def _watermark(pdf, text: str) -> None:
+    pdf.set_font(TITLES_FONT, "B", 10)
+    size = min(60.0, 10 * 240 / max(pdf.get_string_width(text), 1))
+    pdf.set_font(TITLES_FONT, "B", size)
+    pdf.set_text_color(205, 205, 205)
+    width = pdf.get_string_width(text)
+    with pdf.rotation(54, x=105, y=150):
+        pdf.text(105 - width / 2, 150 + size * 0.35 / 2, text)
+    pdf.set_text_color(0)
+
+
+def _clean(value, limit: int, cmap=None) -> str:
+    """Printable text: NFC; control, format (bidi overrides...), private and unassigned
+    characters dropped; whitespace collapsed; cut to `limit` characters; with `cmap`, a character
+    the font lacks becomes '?'."""
+    if value is None:
+        return ""
+    kept = []
+    for c in unicodedata.normalize("NFC", str(value)[:4 * limit]):  # what can show, and no more work
+        if c.isspace():
+            kept.append(" ")
+        elif unicodedata.category(c)[0] != "C":
+            kept.append(c)
+    text = " ".join("".join(kept).split())
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
+    if cmap is not None:
+        text = "".join(c if ord(c) in cmap else "?" for c in text)
+    return text
+
+
+def _wrap(pdf, text: str, width: float) -> list[str]:
+    """`text` broken into lines that fit `width` in the current font: at spaces, and inside a
+    word longer than a line. (fpdf2's multi_cell does the same at ten times the cost.)"""
+    room = width - 2 * pdf.c_margin
+    measure = pdf.get_string_width
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if measure(candidate) <= room:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while measure(word) > room and len(word) > 1:
+                cut = max(1, int(len(word) * room / measure(word)))
+                while cut > 1 and measure(word[:cut]) > room:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+def _write(pdf, lines: list[str], x: float, y: float, width: float, line_height: float,
+           align: str = "L") -> None:
+    """Lines from the top `y` of their first line, left- or right-aligned in `width`."""
+    ascent = line_height * 0.78
+    for n, line in enumerate(lines):
+        if not line:
+            continue
+        left = x + pdf.c_margin
+        if align == "R":
+            left = x + width - pdf.c_margin - pdf.get_string_width(line)
+        pdf.text(left, y + n * line_height + ascent, line)
+
+
+def _windows_1252(text: str) -> str:
+    return text.encode("cp1252", errors="replace").decode("cp1252")
+
+
+class _Sheet:
+    """One certificate laid out on a document."""
+
+    def __init__(self, pdf, coi: dict, names: dict, language: str, verify_url: str):
+        self.pdf, self.coi, self.names, self.language = pdf, coi, names, language
+        self.boxes = coi.get("boxes") if isinstance(coi.get("boxes"), dict) else {}
+        self.verify_url = _clean(verify_url, 500)  # encoded in the QR code and the link as given
+        self.number = _windows_1252(_clean(coi.get("number"), SHORT))
+        self.cmap = None
+        self.country_names = None
+
+    # --- words --------------------------------------------------------------------------------
+
+    def word(self, key: str, **params) -> str:
+        text = WORDS[key][0 if self.language == "en" else 1]
+        return text.format(**params) if params else text
+
+    def pick(self, table: dict, key) -> str:
+        pair = table.get(key) if isinstance(key, str) else None
+        return pair[0 if self.language == "en" else 1] if pair else self.text(key, SHORT)
+
+    def title(self, number: int) -> str:
+        return f"{number}. {BOX_TITLES[number][0 if self.language == 'en' else 1]}"
+
+    def text(self, value, limit: int = LONG) -> str:
+        return _clean(value, limit, self.cmap)
+
+    def box(self, name: str):
+        value = self.boxes.get(name)
+        return value if isinstance(value, dict) else {}
+
+    def items(self, name: str) -> list:
+        value = self.boxes.get(name)
+        return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+    def country(self, code) -> str:
+        if not isinstance(code, str) or not code:
+            return ""
+        if self.country_names is None:
+            from .. import reference
+
+            self.country_names = {c["code"]: c["name"] for c in reference.countries(self.language)}
+        code = code.upper()
+        name = self.country_names.get(code)
+        return self.text(f"{name} ({code})" if name else code, SHORT)
+
+    def organisation(self, organisation_id, short: bool = False) -> str:
+        """Name, address, place, country and code of an organisation (its id when unknown)."""
+        if not organisation_id:
+            return ""
+        known = self.names.get(organisation_id) if isinstance(organisation_id, str) else None
+        if not isinstance(known, dict):
+            return self.text(organisation_id, SHORT)
+        name = self.text(known.get("name") or organisation_id, NAME)
+        code = self.text(known.get("code"), SHORT)
+        if short:
+            return f"{code} {name}" if code and code != name else name
+        place = " ".join(p for p in (self.text(known.get("postal_code"), SHORT),
+                                     self.text(known.get("city"), SHORT)) if p)
+        lines = [name, self.text(known.get("address")), place, self.country(known.get("country")), code]
+        return "\n".join(line for line in lines if line)
+
+    def listed(self, values: list[str]) -> str:
+        shown = [v for v in values if v][:ITEMS]
+        more = len([v for v in values if v]) - len(shown)
+        return "\n".join(shown + ([self.word("more", count=more)] if more > 0 else []))
+
+    def signature(self, signed, with_organisation: bool = False) -> str:
+        if not isinstance(signed, dict) or not signed.get("signed_by"):
+            return self.word("not_signed")
+        text = self.word("signed", person=self.text(signed.get("signed_by"), NAME),
+                         at=_moment(signed.get("at")))
+        if with_organisation and signed.get("organisation"):
+            text += " " + self.word("for", organisation=self.organisation(signed["organisation"], short=True))
+        return text
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def draw(self) -> None:
+        pdf = self.pdf
+        pdf.core_fonts_encoding = "windows-1252"
+        pdf.set_auto_page_break(False)
+        pdf.set_margins(LEFT, TOP, LEFT)
+        pdf.c_margin = 0.8
+        pdf.add_font(VALUES, "", str(FONT_FILE))
+        self.cmap = frozenset(pdf.fonts[VALUES].cmap)
+        status = self.coi.get("status")
+        pdf.watermark = WATERMARKS.get(status, "") if isinstance(status, str) else ""
+        pdf.footer_text = _windows_1252(" - ".join(p for p in (
+            self.number, self.word("page", page="{page}", pages="{nb}")) if p))
+        pdf.set_title(_clean(f"{self.word('heading')} {self.number}", 300))
+        pdf.set_creator("TRACES")
+        pdf.add_page()
+        self.heading(status)
+        self.grid()
+
+    def heading(self, status) -> None:
+        pdf = self.pdf
+        pdf.set_xy(LEFT, TOP)
+        pdf.set_font(TITLES_FONT, "B", 10)
+        pdf.multi_cell(WIDTH - QR_SIZE - 4, 4.6, _windows_1252(self.word("heading")), align="L",
+                       new_x="LEFT", new_y="NEXT")
+        pdf.ln(1)
+        pdf.set_font(TITLES_FONT, "B", 9)
+        if status in WATERMARKS:
+            pdf.set_text_color(170, 0, 0)
+        pdf.cell(WIDTH - QR_SIZE - 4, 4.5, _windows_1252(
+            f"{self.word('status')}: {self.pick(STATUS_NAMES, status)}"), new_x="LEFT", new_y="NEXT")
+        pdf.set_text_color(0)
+        pdf.set_font(VALUES, "", VALUE_SIZE)
+        for key in ("extract_of", "replaces", "replaced_by"):
+            if self.coi.get(key):
+                pdf.cell(WIDTH - QR_SIZE - 4, VALUE_LINE, f"{self.word(key)}: {self.text(self.coi[key], SHORT)}",
+                         new_x="LEFT", new_y="NEXT")
+        pdf.ln(1)
+        pdf.set_font(TITLES_FONT, "", TITLE_SIZE + 0.5)
+        pdf.cell(pdf.get_string_width(self.word("verify")) + 1.5, 3.5, _windows_1252(self.word("verify")))
+        pdf.set_text_color(0, 60, 140)
+        pdf.cell(WIDTH - QR_SIZE - 30, 3.5, _windows_1252(self.verify_url), link=self.verify_url or None,
+                 new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0)
+        text_bottom = pdf.get_y()
+        self.qr(LEFT + WIDTH - QR_SIZE, TOP)
+        pdf.set_font(TITLES_FONT, "B", 6.5)
+        pdf.set_xy(LEFT + WIDTH - QR_SIZE - 6, TOP + QR_SIZE + 0.3)
+        pdf.cell(QR_SIZE + 6, 3, self.number or "-", align="C")
+        pdf.set_y(max(text_bottom, TOP + QR_SIZE + 3.5) + 2)
+
+    def qr(self, x: float, y: float) -> None:
+        if not self.verify_url:
+            return
+        code = qr_code(self.verify_url)
+        matrix = [list(row) for row in code.matrix]
+        module = QR_SIZE / (len(matrix) + 2)
+        self.pdf.set_fill_color(0)
+        for row, column, length in dark_runs(matrix):
+            self.pdf.rect(x + (column + 1) * module, y + (row + 1) * module, length * module + 0.02,
+                          module + 0.02, style="F")
+
+    def grid(self) -> None:
+        contents = self.contents()
+        for row in GRID:
+            if row == PRODUCTS:
+                self.products()
+                continue
+            self.row([(width, self.title(box) if isinstance(box, int) else self.word(box), contents[box])
+                      for box, width in row])
+
+    def contents(self) -> dict:
+        """What each box of the grid (but 13) shows, by box number ("rfl", "documents" for the two
+        parts that have none)."""
+        b = self.box
+        procedure = b("box2").get("procedure")
+        number = self.number or "-"
+        if b("box3").get("national_reference"):
+            number += f"\n{self.word('national_reference')}: {self.text(b('box3')['national_reference'], 250)}"
+        producers = self.items("box5")
+        bodies = dict.fromkeys(p.get("control_body") for p in producers if p.get("control_body"))
+        origins = b("box7").get("countries_of_origin")
+        box9, box12, gross, transport = b("box9"), b("box12"), b("box16"), b("box17")
+        documents = [self.joined(" - ", self.text(d.get("type"), SHORT), self.text(d.get("reference"), SHORT),
+                                 self.text(d.get("date"), SHORT))
+                     for d in self.boxes.get("documents") or [] if isinstance(d, dict)]
+        containers = self.items("box14")
+        verification = self.boxes.get("box20")
+        checked = self.word("not_signed")
+        if isinstance(verification, dict) and verification.get("outcome"):
+            reason = verification.get("reason")
+            checked = self.joined("\n", self.pick(OUTCOMES, verification.get("outcome")),
+                                  f"{self.word('reason')}: {self.text(reason)}" if reason else "",
+                                  self.signature(verification))
+        return {
+            1: self.organisation(b("box1").get("issuer")),
+            2: "   ".join(f"{'☒' if procedure == p else '☐'} {self.word(p)}" for p in ("compliance", "equivalence")),
+            3: number,
+            4: self.organisation(b("box4").get("exporter")),
+            5: self.listed([self.organisation(p.get("producer"), short=True) for p in producers]),
+            6: self.listed([self.organisation(c, short=True) for c in bodies]),
+            7: self.listed([self.country(c) for c in origins] if isinstance(origins, list) else []),
+            8: self.country(b("box8").get("country_of_export")),
+            9: self.joined("\n", self.country(box9.get("member_state")),
+                           self.organisation(box9.get("authority"), short=True)),
+            10: self.country(b("box10").get("country_of_destination")),
+            11: self.organisation(b("box11").get("importer")),
+            12: self.word("batches") if box12.get("release_by_batches") else
+            self.organisation(box12.get("first_consignee")),
+            "rfl": self.organisation(b("rfl").get("organisation")),
+            "documents": self.listed(documents),
+            14: self.listed([self.text(c.get("container"), SHORT) for c in containers]),
+            15: self.listed([self.text(c.get("seal"), SHORT) for c in containers]),
+            16: self.joined(" ", self.text(gross.get("gross_weight"), SHORT), self.text(gross.get("unit"), SHORT)),
+            17: self.joined("\n", self.pick(MODES, transport.get("mode")) if transport.get("mode") else "",
+                            self.text(transport.get("identification"), NAME)),
+            18: self.signature(self.boxes.get("box18"), with_organisation=True),
+            19: self.organisation(box9.get("border_control_post"), short=True),
+            20: checked,
+            21: self.signature(self.boxes.get("box21")),
+        }
+
+    @staticmethod
+    def joined(separator: str, *parts: str) -> str:
+        return separator.join(p for p in parts if p)
+
+    def measure(self, width: float, title: str, text: str) -> float:
+        return self.layout(width, title, text)[2]
+
+    def layout(self, width: float, title: str, text: str):
+        """The title's and the text's lines in a box of `width`, and the box's height."""
+        pdf = self.pdf
+        pdf.set_font(TITLES_FONT, "B", TITLE_SIZE)
+        titles = _wrap(pdf, _windows_1252(title), width)
+        values = []
+        if text:
+            pdf.set_font(VALUES, "", VALUE_SIZE)
+            values = _wrap(pdf, text, width)
+        height = 2 * PAD + len(titles) * TITLE_LINE + len(values) * VALUE_LINE + (0.6 if values else 0)
+        return titles, values, max(MIN_BOX, height)
+
+    def room(self, height: float) -> None:
+        """A new page when `height` does not fit on this one."""
+        if self.pdf.get_y() + height > BOTTOM:
+            self.pdf.add_page()
+            self.pdf.set_y(TOP)
+
+    def row(self, cells: list[tuple[float, str, str]]) -> None:
+        laid = [(width, *self.layout(width, title, text)) for width, title, text in cells]
+        height = max(h for *_, h in laid)
+        self.room(height)
+        pdf, x, y = self.pdf, LEFT, self.pdf.get_y()
+        pdf.set_line_width(0.25)
+        for width, titles, values, _ in laid:
+            pdf.rect(x, y, width, height)
+            pdf.set_font(TITLES_FONT, "B", TITLE_SIZE)
+            _write(pdf, titles, x, y + PAD, width, TITLE_LINE)
+            if values:
+                pdf.set_font(VALUES, "", VALUE_SIZE)
+                _write(pdf, values, x, y + PAD + len(titles) * TITLE_LINE + 0.6, width, VALUE_LINE)
+            x += width
+        pdf.set_xy(LEFT, y + height)
+
+    def products(self) -> None:
+        """Box 13: the product lines as a table; header repeated on each page it runs onto."""
+        lines = self.items("box13")
+        titles, _, height = self.layout(WIDTH, self.title(13), "")
+        self.room(height + 14)
+        pdf, y = self.pdf, self.pdf.get_y()
+        height = len(titles) * TITLE_LINE + 2 * PAD
+        pdf.rect(LEFT, y, WIDTH, height)
+        pdf.set_font(TITLES_FONT, "B", TITLE_SIZE)
+        _write(pdf, titles, LEFT, y + PAD, WIDTH, TITLE_LINE)
+        pdf.set_xy(LEFT, y + height)
+        self.table_header()
+        for n, line in enumerate(lines or [{}], start=1):
+            packages = line.get("packages")
+            cells = [str(n) if line else "", self.text(line.get("cn_code"), 20),
+                     self.text(line.get("trade_name"), NAME), self.text(line.get("lot"), 100),
+                     self.text(packages if packages is not None else "", 20),
+                     self.text(line.get("packaging"), SHORT),
+                     " ".join(p for p in (self.text(line.get("net_weight"), 30), self.text(line.get("unit"), 10)) if p),
+                     "\n".join(p for p in (self.organisation(line.get("producer"), short=True),
+                                           self.organisation(line.get("producer_control_body"), short=True)) if p)]
+            pdf.set_font(VALUES, "", VALUE_SIZE)
+            wrapped = [_wrap(pdf, text, width) if text else [] for (_, width), text in zip(TABLE, cells)]
+            height = max(1, *(len(w) for w in wrapped)) * VALUE_LINE + 2 * PAD
+            if pdf.get_y() + height > BOTTOM:
+                pdf.add_page()
+                pdf.set_y(TOP)
+                self.table_header(continued=True)
+            self.table_row(wrapped, height, align_right={4, 6})
+
+    def table_header(self, continued: bool = False) -> None:
+        pdf = self.pdf
+        labels = [self.word(key) for key, _ in TABLE]
+        if continued:
+            labels[2] = f"{labels[2]} ({self.word('continued')})"
+        pdf.set_font(TITLES_FONT, "B", TITLE_SIZE)
+        wrapped = [_wrap(pdf, _windows_1252(label), width) for (_, width), label in zip(TABLE, labels)]
+        height = max(len(w) for w in wrapped) * TITLE_LINE + 2 * PAD
+        pdf.set_fill_color(235)
+        x, y = LEFT, pdf.get_y()
+        for (_, width), lines in zip(TABLE, wrapped):
+            pdf.rect(x, y, width, height, style="DF")
+            _write(pdf, lines, x, y + PAD, width, TITLE_LINE)
+            x += width
+        pdf.set_xy(LEFT, y + height)
+
+    def table_row(self, wrapped: list[list[str]], height: float, align_right=frozenset()) -> None:
+        pdf = self.pdf
+        pdf.set_font(VALUES, "", VALUE_SIZE)
+        x, y = LEFT, pdf.get_y()
+        for n, ((_, width), lines) in enumerate(zip(TABLE, wrapped)):
+            pdf.rect(x, y, width, height)
+            _write(pdf, lines, x, y + PAD, width, VALUE_LINE, "R" if n in align_right else "L")
+            x += width
+        pdf.set_xy(LEFT, y + height)
+
+
+def _moment(value) -> str:
+    """An ISO 8601 moment as "YYYY-MM-DD HH:MM UTC" (or as given when it is not one)."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return _clean(value, SHORT)
+    if moment.tzinfo is not None:
+        from datetime import timezone
+
+        moment = moment.astimezone(timezone.utc)
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M")
