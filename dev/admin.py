@@ -75,6 +75,11 @@ def demo(now: datetime) -> None:
         except Conflict:
             pass  # already there: `demo` is idempotent
         print(f"  {email} / {password} / {code}")
+    from dev import demo_cois
+
+    made = demo_cois.create(now)
+    print(f"Demo certificates of inspection: {made} made" if made else
+          "Demo certificates of inspection: already there")
 
 
 def create_user(args, now: datetime) -> None:

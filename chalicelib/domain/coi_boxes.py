@@ -305,12 +305,21 @@ def unknown_organisations(boxes: dict, known: dict) -> dict:
 
 # --- derived boxes --------------------------------------------------------------------------
 
-def derive(boxes: dict, orgs: dict) -> dict:
+def procedure(issuer: OrgFacts | None, export_country: str | None, equivalent: frozenset) -> str | None:
+    """Box 2: `equivalence` for a body of a third country recognised as equivalent certifying
+    goods exported from that country (or a body the reference data says is recognised so),
+    `compliance` otherwise."""
+    if issuer is None:
+        return None
+    if issuer.procedure in PROCEDURES:
+        return issuer.procedure
+    if export_country and issuer.country == export_country and export_country in equivalent:
+        return "equivalence"
+    return "compliance"
+
+
+def derive(boxes: dict, orgs: dict, equivalent: frozenset = frozenset()) -> dict:
     """Boxes 2, 5 and 10 from the others, and box 8's default (the exporter's country)."""
-    issuer = orgs.get((boxes.get("box1") or {}).get("issuer"))
-    procedure = None
-    if issuer is not None:
-        procedure = issuer.procedure if issuer.procedure in PROCEDURES else "compliance"
     producers = []
     for line in boxes.get("box13") or []:
         pair = {"producer": line.get("producer"), "control_body": line.get("producer_control_body")}
@@ -319,7 +328,6 @@ def derive(boxes: dict, orgs: dict) -> dict:
     consignee = orgs.get((boxes.get("box12") or {}).get("first_consignee"))
     batches = (boxes.get("box12") or {}).get("release_by_batches")
     derived = dict(boxes)
-    derived["box2"] = {"procedure": procedure}
     derived["box5"] = producers
     derived["box10"] = {"country_of_destination": consignee.country if consignee and not batches
                         else None}
@@ -328,6 +336,8 @@ def derive(boxes: dict, orgs: dict) -> dict:
     if not box8.get("country_of_export") and exporter is not None:
         box8["country_of_export"] = exporter.country
     derived["box8"] = box8
+    issuer = orgs.get((boxes.get("box1") or {}).get("issuer"))
+    derived["box2"] = {"procedure": procedure(issuer, box8.get("country_of_export"), equivalent)}
     return derived
 
 

@@ -165,3 +165,9 @@ def commodities(q: str, language: str, limit: int = 50) -> list[dict]:
         if matches:
             found.append({"code": item["code"], "name": item.get(language) or item["fr"]})
     return found
+
+
+@lru_cache(maxsize=1)
+def equivalent_countries() -> frozenset[str]:
+    """Third countries whose organic rules the EU recognises as equivalent (box 2 of the COI)."""
+    return frozenset(items("equivalent_countries"))

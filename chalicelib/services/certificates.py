@@ -198,7 +198,7 @@ def _with_derived(coi: Coi, given: dict, found: dict) -> dict:
     unknown = {k: v for k, v in unknown.items() if k.split(".")[1] in given}
     if unknown:
         raise Invalid(unknown)
-    derived = boxes_rules.derive(merged, facts)
+    derived = boxes_rules.derive(merged, facts, reference.equivalent_countries())
     if coi and "box8" not in given and (coi.boxes.get("box8") or {}).get("country_of_export"):
         derived["box8"] = coi.boxes["box8"]     # a typed country of export stays as typed
     for box in rules.SIGNATURES:
@@ -494,7 +494,7 @@ def _certify(access: Access, data: dict, now: datetime, action: str) -> dict:
     coi = access.coi
     found = directory.named(boxes_rules.organisations_named(coi.boxes))
     facts = {k: directory.facts(v) for k, v in found.items()}
-    boxes = boxes_rules.derive({k: v for k, v in coi.boxes.items()}, facts)
+    boxes = boxes_rules.derive(dict(coi.boxes), facts, reference.equivalent_countries())
     boxes_rules.check_complete(boxes, facts)
     after = rules.next_status(coi.status, action, is_extract=bool(coi.is_extract))
     if after == rules.ISSUED and action == "issue":

@@ -155,3 +155,16 @@ def test_demo_creates_the_coi_parties_and_their_people_and_can_run_twice(aws, ne
     people = {code for _, _, code, *_ in admin.DEMO_PEOPLE}
     assert {"DEMO-FR-IMPORT", "DEMO-MA-EXPORT", "DEMO-MA-PRODUCER", "DEMO-FR-CONSIGNEE", "MA-BIO-154",
             "FR-CCA", "FR-BCP-MARSEILLE"} <= people
+
+
+def test_demo_makes_certificates_in_each_step_once(aws, new_api, capsys):
+    assert admin.main(["demo"]) == 0
+    assert admin.main(["demo"]) == 0
+    assert "already there" in capsys.readouterr().out
+    importer = new_api()
+    assert importer.log_in("importer@demo.example.org", "Joliette-Import-2026!").status_code == 200
+    statuses = sorted(i["status"] for i in importer.get("/api/cois").json_body["items"])
+    assert statuses == ["base_for_extract", "checked", "draft", "draft", "issued", "new", "signed"]
+    authority = new_api()
+    assert authority.log_in("cca@demo.example.org", "Vaugirard-Paris-2026!").status_code == 200
+    assert "draft" not in {i["status"] for i in authority.get("/api/cois").json_body["items"]}

@@ -370,16 +370,30 @@ def test_public_verification_shows_the_status_and_nothing_about_persons(world, a
 
 
 def test_public_verification_is_rate_limited(world, api):
+    import time_machine
+
     from chalicelib.services import certificates
 
-    statuses = [api.get("/api/public/cois/COI.EU.FR.2026.0000001").status_code
-                for _ in range(certificates.PUBLIC_PER_MINUTE + 1)]
-    assert statuses[:-1] == [404] * certificates.PUBLIC_PER_MINUTE and statuses[-1] == 429
+    with time_machine.travel("2026-11-23 10:00:05+00:00", tick=False) as clock:
+        statuses = [api.get("/api/public/cois/COI.EU.FR.2026.0000001").status_code
+                    for _ in range(certificates.PUBLIC_PER_MINUTE + 1)]
+        assert statuses[:-1] == [404] * certificates.PUBLIC_PER_MINUTE and statuses[-1] == 429
+        clock.shift(60)     # a new minute, a new allowance
+        assert api.get("/api/public/cois/COI.EU.FR.2026.0000001").status_code == 404
 
 
 def test_pdf_for_parties_only(world):
     coi = advanced(world, "submit", "issue")
-    response = world.person["importer"].get(f"/api/cois/{coi['id']}/pdf")
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = world.person["importer"].get(f"/api/cois/{coi['id']}/pdf",
+                                            headers={"Accept": browser_accept})
     assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
     assert response.body[:5] == b"%PDF-"
-    assert world.person["stranger"].get(f"/api/cois/{coi['id']}/pdf").status_code == 404
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.body)).pages)
+    assert coi["number"] in text
+    assert world.person["stranger"].get(f"/api/cois/{coi['id']}/pdf",
+                                        headers={"Accept": browser_accept}).status_code == 404

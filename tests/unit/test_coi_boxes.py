@@ -143,3 +143,11 @@ def test_only_quantities_changed():
     assert boxes.quantities_only_changed(old, new)
     assert not boxes.quantities_only_changed(old, [dict(old[0], lot="B")])
     assert not boxes.quantities_only_changed(old, old + old)
+
+
+def test_box_2_is_equivalence_for_a_body_of_a_recognised_country_exporting_from_it():
+    tunisian = _org("TN1", "control_body", "TN", certifies_in=frozenset({"TN"}))
+    assert boxes.procedure(tunisian, "TN", frozenset({"TN"})) == "equivalence"
+    assert boxes.procedure(tunisian, "TN", frozenset()) == "compliance"
+    assert boxes.procedure(ORGS["CB"], "MA", frozenset({"TN"})) == "compliance"
+    assert boxes.procedure(None, "MA", frozenset()) is None
