@@ -35,14 +35,21 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000; includeSubDomains"
 
-# Chalice answers some requests itself, in its own format {"Code", "Message"}: `edge` gives them
-# the API's error format.
-CHALICE_ERRORS = {
+# Chalice (and, locally, its gateway) answers some requests itself, in its own format: `edge`
+# and the local site server give them the API's error format.
+GATEWAY_ERRORS = {
     400: ("invalid_input", N_("The request is not valid.")),
+    404: ("not_found", N_("There is nothing at this address.")),
     405: ("method_not_allowed", N_("This method is not allowed here.")),
     415: ("unsupported_media_type", N_("Send the request as JSON (Content-Type: application/json).")),
     500: ("internal_error", errors.INTERNAL),
 }
+
+
+def error_body(status: int, chosen_language: str) -> dict:
+    """The API's error body for a status that Chalice or the gateway answered."""
+    code, message = GATEWAY_ERRORS.get(status, GATEWAY_ERRORS[400])
+    return {"error": {"code": code, "message": i18n.translate(message, chosen_language)}}
 
 
 def edge(request, get_response):
@@ -52,9 +59,8 @@ def edge(request, get_response):
     response = get_response(request)
     body = response.body
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body and "error" not in body:
-        code, message = CHALICE_ERRORS.get(response.status_code, CHALICE_ERRORS[400])
         chosen = language(request) if request is not None else i18n.DEFAULT
-        response.body = {"error": {"code": code, "message": i18n.translate(message, chosen)}}
+        response.body = error_body(response.status_code, chosen)
         response.headers["Content-Type"] = "application/json"
         response.headers["Content-Language"] = chosen
     for name, value in SECURITY_HEADERS.items():
