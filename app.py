@@ -10,14 +10,9 @@ app.api.binary_types.append("application/pdf")
 app.register_middleware(edge, "http")
 
 for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp, organisations.bp,
-                  authorisations.bp, cois.bp):
+                  authorisations.bp, cois.bp, openapi.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
 
-
-@app.route("/api/openapi.json")
-def openapi_description():
-    """The OpenAPI description of this API."""
-    return openapi.describe(app.routes)
 
 
 @app.schedule(Cron(15, 2, "*", "*", "?", "*"))

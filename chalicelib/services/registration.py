@@ -24,7 +24,7 @@ def register(data: dict, now: datetime) -> None:
     """Creates the account (status new), its organisation request and a confirmation link, in one
     transaction guarded by the e-mail claim. A known e-mail changes nothing and its owner gets a
     notice instead: the caller cannot tell the two apart."""
-    form = registration.parse(data, reference.secret_question_ids(), reference.country_codes())
+    form = check_form(data)
     organisation, new_organisation = _organisation(form, now)
     authority_id = jurisdiction.competent_authority(
         organisation.country, organisation.postal_code or "", reference.departement_authorities(),
@@ -69,6 +69,11 @@ def register(data: dict, now: datetime) -> None:
         _notify_existing(key, now)
         return
     _send_confirmation(account, token)
+
+
+def check_form(data: dict) -> registration.Registration:
+    """Every rule of the registration form at once (Invalid), without writing anything."""
+    return registration.parse(data, reference.secret_question_ids(), reference.country_codes())
 
 
 def _organisation(form, now: datetime):
