@@ -68,6 +68,8 @@ def edge(request, get_response):
         response.body = error_body(response.status_code, chosen)
         response.headers["Content-Type"] = "application/json"
         response.headers["Content-Language"] = chosen
+    if response.body not in (None, "") and not isinstance(response.body, bytes):
+        response.headers.setdefault("Content-Type", "application/json")   # API Gateway's default
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if settings.secure_cookies:        # served over HTTPS only (every stage but local and test)

@@ -124,6 +124,7 @@ def test_every_kind_of_response_carries_the_security_headers(api, mailbox, monke
     assert [r.status_code for r in answers.values()] == [200, 202, 200, 400, 401, 404, 413, 500]
     for response in answers.values():
         assert_secured(response)
+        assert response.headers["Content-Type"] == "application/json", response.status_code
 
 
 def test_what_chalice_answers_itself_is_in_the_error_format_with_the_headers(new_api):
@@ -137,3 +138,14 @@ def test_what_chalice_answers_itself_is_in_the_error_format_with_the_headers(new
     for response in (wrong_method, wrong_type):
         assert_secured(response)
         assert response.headers["Content-Language"] == "en"
+
+
+# --- defects the schema-driven fuzzer found (tests/api/test_fuzz.py) --------------------------
+
+def test_an_organisation_contact_email_that_is_not_text_is_a_field_error(authority):
+    for email in ([None, None], {"a": 1}, 5):
+        response = authority.post("/api/organisations", {
+            "name": "Bio Test", "country": "FR", "city": "Lyon", "postal_code": "69002",
+            "address": "1 quai", "contacts": {"email": email}})
+        assert response.status_code == 400, email
+        assert "contacts.email" in response.json_body["error"]["fields"], email
