@@ -1,11 +1,16 @@
 # The two commands a newcomer needs: `make run` (the whole product locally) and `make test`.
+# `make test` sets up what it needs on a fresh clone: the venv, the npm test tools, and Debian's
+# Chromium (installed when missing and run as root, else a line saying how: dev/need.sh).
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CHROMIUM := $(or $(TRACES_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test reset bench catalogs package clean
+.PHONY: run test reset bench catalogs package clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
+	@sh dev/need.sh python3-venv python3 -c "import ensurepip, venv"
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -16,7 +21,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	@$(PY) -m dev.run $(ARGS) || test $$? -eq 2
 
-test: $(STAMP)
+# axe-core for the browser tests: `npm ci` again only when the lock file changed.
+$(NODE_STAMP): package.json package-lock.json
+	@sh dev/need.sh npm npm --version
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
+browser: $(NODE_STAMP)
+	@sh dev/need.sh chromium test -x $(CHROMIUM)
+
+test: $(STAMP) browser
 	$(PY) -m pytest -q
 
 reset:
@@ -42,4 +56,4 @@ package: $(STAMP)
 	$(PY) -m deploy.package build/$(STAGE)
 
 clean:
-	rm -rf $(VENV) var/ site/ build/
+	rm -rf $(VENV) var/ site/ build/ node_modules/

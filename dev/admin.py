@@ -89,6 +89,21 @@ def create_user(args, now: datetime) -> None:
     print(f"created {account.email} ({account.id}) in {args.organisation}")
 
 
+def migrate_email_keys() -> None:
+    """After upgrading a stack made before e-mails were compared case-insensitively (README)."""
+    from chalicelib.services import provisioning
+    from chalicelib.store import tables
+
+    added = tables.create_all()
+    print(f"tables and indexes created: {', '.join(added) or 'none'}")
+    done = provisioning.backfill_email_keys()
+    print(f"accounts given their e-mail key: {done['accounts_keyed']}; "
+          f"e-mail keys claimed: {done['claims_added']}")
+    for addresses in done["collisions"]:
+        print(f"to settle by hand, one person or several? {' / '.join(addresses)} "
+              f"(the oldest account keeps the address)", file=sys.stderr)
+
+
 def _list(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
@@ -144,6 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     organisation.add_argument("--role", help="of an authority; by default from its code (CCA, BCP...)")
     organisation.add_argument("--competence", help="comma-separated sections of an authority: organic,...")
     organisation.add_argument("--now")
+    commands.add_parser("migrate-email-keys")
     run = commands.add_parser("job")
     run.add_argument("name", choices=["lock_inactive", "authority_digest"])
     run.add_argument("--now")
@@ -152,7 +168,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    now = _now(args.now)
+    now = _now(getattr(args, "now", None))
     from chalicelib.domain.errors import DomainError
 
     try:
@@ -162,6 +178,8 @@ def main(argv=None) -> int:
             demo(now)
         elif args.command == "create-user":
             create_user(args, now)
+        elif args.command == "migrate-email-keys":
+            migrate_email_keys()
         elif args.command == "create-organisation":
             create_organisation(args, now)
         else:

@@ -10,9 +10,26 @@ could not be set from outside.
 import argparse
 import os
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def per_thread_requests(app) -> None:
+    """Chalice keeps the request being answered on the app object (`app.current_request`, which
+    every blueprint reads): right in Lambda, one request per process at a time, but the local
+    server answers each request in its own thread, and one request could read another's body or
+    cookie. Here each thread has its own."""
+    local = threading.local()
+
+    def per_thread(name: str) -> property:
+        return property(lambda self: getattr(local, name, None),
+                        lambda self, value: setattr(local, name, value))
+
+    app.__class__ = type("PerThreadChalice", (type(app),), {
+        "current_request": per_thread("current_request"),
+        "lambda_context": per_thread("lambda_context")})
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -32,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     environment.update(item.split("=", 1) for item in args.env)
     os.environ.update(environment)
     app = factory.load_chalice_app()
+    per_thread_requests(app)
     server = create_local_server(app, config, args.host, args.port)
     print(f"API on http://{args.host}:{args.port}/api (stage {args.stage})", flush=True)
     try:

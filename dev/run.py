@@ -2,7 +2,8 @@
 
     python -m dev.run [--port 8080] [--var var] [--no-captcha]      (or: make run ARGS="...")
 
-1. starts moto server (DynamoDB and SES) on 127.0.0.1, replaying the requests recorded in
+1. starts moto server (DynamoDB and SES, each DynamoDB call atomic: dev/moto_server.py) on
+   127.0.0.1, replaying the requests recorded in
    var/moto-recording.jsonl so that accounts and e-mails survive a restart (`make reset`
    deletes var/);
 2. runs `python -m dev.admin init` and `python -m dev.admin demo` against it;
@@ -208,7 +209,7 @@ class Stack:
         self.env.pop("MOTO_ENABLE_RECORDING", None)
 
         log(f"moto server (DynamoDB, SES) on {moto_url}; data in {recording}")
-        moto = self.spawn("moto", [str(Path(PYTHON).with_name("moto_server")), "-H", "127.0.0.1",
+        moto = self.spawn("moto", [PYTHON, "-m", "dev.moto_server", "-H", "127.0.0.1",
                                    "-p", str(moto_port)], to_terminal=False)
         wait_for(f"{moto_url}/moto-api/", 30, moto)
         kept = compact_recording(recording)

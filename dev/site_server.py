@@ -35,6 +35,9 @@ SITE_HEADERS = {
                                "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
 }
 
+# Chalice's local gateway, as API Gateway, answers a path no route has with this 403.
+MISSING_ROUTE = b'{"message": "Missing Authentication Token"}'
+
 MAILBOX_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'; "
                "base-uri 'none'; frame-ancestors 'self'")
 
@@ -184,6 +187,29 @@ class Handler(BaseHTTPRequestHandler):
     def do_OPTIONS(self):
         self._dispatch()
 
+    def __getattr__(self, name: str):
+        # The standard library answers a method it has no do_X for (TRACE, QUERY, PROPFIND...)
+        # with an HTML 501: here it is a 405 in the API's JSON error format.
+        if name.startswith("do_"):
+            return self._not_allowed
+        raise AttributeError(name)
+
+    def _not_allowed(self):
+        self.close_connection = True          # any body it carried is not read
+        api = self._path() == "/api" or self._path().startswith("/api/")
+        self._error(405, {"Allow": "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" if api else "GET, HEAD",
+                          "Connection": "close"})
+
+    def _error(self, status: int, headers: dict | None = None):
+        """An answer in the API's error format, in the language the request asks for."""
+        from chalicelib import i18n
+        from chalicelib.api.http import SECURITY_HEADERS, error_body
+
+        language = i18n.negotiate(self.headers.get("Accept-Language"))
+        body = json.dumps(error_body(status, language)).encode()
+        self._send(status, body, "application/json",
+                   {**SECURITY_HEADERS, "Content-Language": language, **(headers or {})})
+
     def _dispatch(self):
         path = self._path()
         try:
@@ -194,7 +220,7 @@ class Handler(BaseHTTPRequestHandler):
             elif self.command in ("GET", "HEAD"):
                 self._static(path)
             else:
-                self._send(405, b"Method not allowed\n", "text/plain; charset=utf-8", {"Allow": "GET, HEAD"})
+                self._error(405, {"Allow": "GET, HEAD"})
         except (BrokenPipeError, ConnectionResetError):
             pass
 
@@ -255,6 +281,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         finally:
             connection.close()
+        if response.status == 403 and payload == MISSING_ROUTE:
+            self._error(404)     # what API Gateway (and Chalice's local one) says of an unknown path
+            return
         self.send_response(response.status, response.reason)
         for name, value in response.getheaders():
             if name.lower() not in HOP_BY_HOP:
@@ -266,7 +295,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _mailbox(self, as_json: bool):
         if self.command not in ("GET", "HEAD"):
-            self._send(405, b"", "text/plain", {"Allow": "GET"})
+            self._error(405, {"Allow": "GET, HEAD"})
             return
         to = (parse_qs(urlsplit(self.path).query).get("to") or [""])[0]
         try:

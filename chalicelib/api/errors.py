@@ -3,6 +3,9 @@ from chalice import Response
 
 from .. import i18n
 from ..domain import errors
+from ..domain.errors import N_
+
+INTERNAL = N_("Something went wrong on our side; please try again.")
 
 STATUS = {
     errors.Invalid: 400, errors.NotAuthenticated: 401, errors.InvalidCredentials: 401,
@@ -18,10 +21,9 @@ def response(error: errors.DomainError, language: str) -> Response:
         body["fields"] = {field: i18n.translate(message, language)
                           for field, message in error.fields.items()}
     body.update(getattr(error, "extra", None) or {})
-    return Response(body={"error": body}, status_code=status,
-                    headers={"Content-Language": language, "Cache-Control": "no-store"})
+    return Response(body={"error": body}, status_code=status, headers={"Content-Language": language})
 
 
 def internal(language: str) -> Response:
-    return Response(body={"error": {"code": "internal_error", "message": i18n.translate(
-        "Something went wrong on our side; please try again.", language)}}, status_code=500)
+    return Response(body={"error": {"code": "internal_error", "message": i18n.translate(INTERNAL, language)}},
+                    status_code=500, headers={"Content-Language": language})

@@ -1,8 +1,12 @@
-"""What every route shares: the error mapping, the language, the JSON body with only the
-expected fields and a size limit, and the clock."""
+"""What every route shares: its declaration (what it takes and answers: the schemas that check
+the request and describe it in /api/openapi.json), the error mapping, the language, the JSON
+body with only the expected fields and a size limit, the clock, and the headers every response
+carries."""
 import functools
 import json
 import logging
+import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
@@ -11,9 +15,11 @@ from chalice import Response
 from .. import i18n
 from ..config import settings
 from ..domain.errors import DomainError, Invalid, N_, TooLarge
-from . import errors
+from . import errors as error_responses
+from . import schema
 
 log = logging.getLogger("traces")
+MAX_DEPTH = 32   # objects and arrays within each other; more is an attack, not a form
 
 
 def now() -> datetime:
@@ -24,69 +30,182 @@ def language(request) -> str:
     return i18n.negotiate(request.headers.get("accept-language"))
 
 
-def route(bp, path: str, methods=("GET",), status: int = 200):
-    """Registers a view on `bp`: domain errors become the API's error body, a dict result becomes
-    JSON with `status`, and nothing is ever cached."""
+# On every response of the API, errors included (see `edge`): never cached, never sniffed as
+# something else than it says, never framed, no referrer sent from it.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+# Chalice (and, locally, its gateway) answers some requests itself, in its own format: `edge`
+# and the local site server give them the API's error format.
+GATEWAY_ERRORS = {
+    400: ("invalid_input", N_("The request is not valid.")),
+    404: ("not_found", N_("There is nothing at this address.")),
+    405: ("method_not_allowed", N_("This method is not allowed here.")),
+    415: ("unsupported_media_type", N_("Send the request as JSON (Content-Type: application/json).")),
+    500: ("internal_error", error_responses.INTERNAL),
+}
+
+
+def error_body(status: int, chosen_language: str) -> dict:
+    """The API's error body for a status that Chalice or the gateway answered."""
+    code, message = GATEWAY_ERRORS.get(status, GATEWAY_ERRORS[400])
+    return {"error": {"code": code, "message": i18n.translate(message, chosen_language)}}
+
+
+def edge(request, get_response):
+    """The app's HTTP middleware: every response, whoever made it (a route, the error mapping,
+    or Chalice itself for an unknown method, a wrong content type or a crash), leaves with the
+    security headers and, if it is an error, in the API's error format."""
+    response = get_response(request)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body and "error" not in body:
+        chosen = language(request) if request is not None else i18n.DEFAULT
+        response.body = error_body(response.status_code, chosen)
+        response.headers["Content-Type"] = "application/json"
+        response.headers["Content-Language"] = chosen
+    if response.body not in (None, "") and not isinstance(response.body, bytes):
+        response.headers.setdefault("Content-Type", "application/json")   # API Gateway's default
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if settings.secure_cookies:        # served over HTTPS only (every stage but local and test)
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a route declares, for checking its requests and describing it (api/openapi.py)."""
+
+    name: str                      # unique: the blueprint's module and the view
+    summary: str
+    status: int
+    body: dict | None = None       # schema of the JSON body (None: not declared)
+    query: dict | None = None      # schema of the query parameters, as one object
+    returns: dict | None = None    # schema of the success body (None: not declared)
+    errors: tuple = ()             # error statuses beyond those the declaration implies
+    login: bool = False            # needs the session cookie (and X-CSRF-Token to change state)
+    form: object = None            # the domain's check of a whole body: see `body`
+
+    @property
+    def declared(self) -> bool:
+        """Whether the route says what it takes and answers (else it is described minimally)."""
+        return any(part is not None for part in (self.body, self.query, self.returns)) \
+            or self.login or bool(self.errors)
+
+
+_running = threading.local()       # the operation of the request this thread answers
+
+
+def route(bp, path: str, methods=("GET",), status: int = 200, *, body: dict | None = None,
+          query: dict | None = None, returns: dict | None = None, errors: tuple = (),
+          login: bool = False, form=None):
+    """Registers a view on `bp` with its declaration: `body` and `query` are the schemas
+    (api/schema.py) that `http.body()` and `http.query()` check the request against, and that
+    describe it; `returns` describes the success answer (`status`), `errors` the error statuses
+    the declaration does not imply (400 with a body or query, 401 and 403 with `login`, 404 with
+    a path parameter, 413 with a body). Domain errors become the API's error body, and a dict
+    result becomes JSON with `status`. A route without a declaration works as before and is
+    described minimally."""
 
     def decorate(view):
+        summary = (view.__doc__ or view.__name__.replace("_", " ")).strip().splitlines()[0]
+        operation = Operation(name=f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}", summary=summary,
+                              status=status, body=body, query=query, returns=returns,
+                              errors=tuple(errors), login=login, form=form)
+
         @functools.wraps(view)
         def handler(**params):
             request = bp.current_request
+            _running.operation = operation
             try:
                 result = view(**params)
             except DomainError as error:
-                return errors.response(error, language(request))
+                return error_responses.response(error, language(request))
             except Exception:  # noqa: BLE001 - logged, and answered without details
                 log.exception("unexpected error on %s", request.path if request else path)
-                return errors.internal(language(request))
+                return error_responses.internal(language(request))
+            finally:
+                _running.operation = None
             if isinstance(result, Response):
-                result.headers.setdefault("Cache-Control", "no-store")
                 return result
-            return Response(body=result if result is not None else "", status_code=status,
-                            headers={"Cache-Control": "no-store"})
+            return Response(body=result if result is not None else "", status_code=status)
 
+        handler.operation = operation
         bp.route(path, methods=list(methods))(handler)
         return view
 
     return decorate
 
 
-def body(request, *allowed: str, required: tuple = ()) -> dict:
-    """The JSON object of the request, refusing unknown fields (nobody sets `status` or `role`
-    through a form) and bodies over the size limit."""
+
+def _declared():
+    return getattr(_running, "operation", None)
+
+
+def body(request, *allowed: str, required: tuple = (), form=None) -> dict:
+    """The JSON object of the request, checked against the route's `body` schema: unknown fields
+    are refused first (nobody sets `status` or `role` through a form), then every other problem
+    at once. `form` (here or on the route) is the domain's check of the whole body, cross-field
+    rules included: run only when the schema refused the body, it adds its own problems (its
+    messages win), so that one answer names all of them. A route without a schema takes the
+    fields named in `allowed`, those in `required` being non-empty text."""
     raw = request.raw_body or b""
     if len(raw) > settings.max_body_bytes:
         raise TooLarge(N_("The request is too large."))
     try:
         data = json.loads(raw or b"{}")
+    except RecursionError:
+        raise Invalid({}, TOO_DEEP) from None
     except (ValueError, UnicodeDecodeError):
         raise Invalid({}, N_("The request is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise Invalid({}, N_("The request is not valid JSON."))
-    unknown = {field: N_("This field is not expected.") for field in data if field not in allowed}
-    missing = {field: N_("This field is required.") for field in required
-               if not isinstance(data.get(field), str) or not data.get(field)}
-    broken = {field: N_("This value is not valid.") for field, value in data.items()
-              if field in allowed and not _is_text(value)}
-    if unknown or missing or broken:
-        raise Invalid({**broken, **missing, **unknown})
+    if _depth(data) > MAX_DEPTH:
+        raise Invalid({}, TOO_DEEP)
+    operation = _declared()
+    declared = operation.body if operation else None
+    if declared is None:
+        declared = schema.obj({field: schema.string(settings.max_body_bytes, min_length=1)
+                               if field in required else {} for field in allowed}, required=required)
+    problems = schema.problems(declared, data)
+    if problems:
+        unknown = {field: message for field, message in problems.items() if message == schema.NOT_EXPECTED}
+        if unknown:
+            raise Invalid(unknown)
+        check = form or (operation.form if operation else None)
+        if check is not None:
+            try:
+                check(data)
+            except Invalid as error:
+                problems.update(error.fields)
+        raise Invalid(problems)
     return data
 
 
-def _is_text(value) -> bool:
-    """False if a string in `value` holds a lone surrogate: JSON can write "\\ud800", but it is no
-    character, and nothing downstream (UTF-8, DynamoDB, the password hash) can store it."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(_is_text(k) and _is_text(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_is_text(v) for v in value)
-    return True
+TOO_DEEP = N_("The request is nested too deeply.")
+
+
+def _depth(value) -> int:
+    """How deeply objects and arrays nest in `value`, counted without recursion (so that no
+    input can exhaust the stack)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        pending.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def paged(request, items: list, cursor: str | None) -> Response:
@@ -100,8 +219,14 @@ def paged(request, items: list, cursor: str | None) -> Response:
 
 
 def query(request, *allowed: str) -> dict:
+    """The query parameters, checked against the route's `query` schema (an object of text
+    parameters); a route without one takes those named in `allowed`."""
     params = dict(request.query_params or {})
-    unknown = {field: N_("This field is not expected.") for field in params if field not in allowed}
-    if unknown:
-        raise Invalid(unknown)
+    operation = _declared()
+    declared = operation.query if operation and operation.query is not None else \
+        schema.obj({field: {} for field in allowed})
+    problems = schema.problems(declared, params)
+    if problems:
+        unknown = {field: message for field, message in problems.items() if message == schema.NOT_EXPECTED}
+        raise Invalid(unknown or problems)
     return params

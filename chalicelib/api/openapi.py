@@ -1,32 +1,145 @@
-"""GET /api/openapi.json: the OpenAPI description, built from the registered routes so that it
-cannot drift from them (each operation's summary is its view's docstring or name)."""
+"""GET /api/openapi.json: the OpenAPI 3.1 description, built from the routes and their
+declarations (api/http.py `route`), so that it cannot drift from what the API checks: each
+operation's request schema is the one `http.body()` and `http.query()` check requests against.
+A route without a declaration is described minimally (its path parameters, a JSON body for a
+change, any success, the error format)."""
 import re
 
-ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
-    "code": {"type": "string"}, "message": {"type": "string"},
-    "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}}
+from chalice import Blueprint
+
+from .http import route
+
+bp = Blueprint(__name__)
+
+ERROR = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {
+            "code": {"type": "string", "description": "snake_case, stable: what to test for"},
+            "message": {"type": "string", "description": "in the request's language"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                       "description": "field (dotted path: organisation.name, identifiers.0.value) "
+                                      "-> what is wrong with it"},
+            "candidates": {"type": "array", "items": {"type": "object"},
+                           "description": "possible_duplicate: the organisations it may be"}}}},
+}
+ERRORS = {
+    400: "Invalid input (`fields` says what is wrong with each field), or a request that is not JSON.",
+    401: "Not logged in, or the session ended; or (POST /api/session) wrong credentials.",
+    403: "Not allowed: not a party, CSRF token missing or wrong (csrf_failed), password to change first "
+         "(password_change_required), account not valid yet (account_not_valid).",
+    404: "Unknown, or not in the caller's reach.",
+    409: "Wrong state, or stale version: someone changed it meanwhile; reload.",
+    410: "Expired link.",
+    413: "Body over 16 KiB.",
+    415: "Body not sent as application/json.",
+    429: "Too many requests.",
+}
+FORMATS = {
+    "email": "an e-mail address: at most 64 characters before the @ and 254 in all",
+    "password": "at least 10 characters with an upper-case letter, a digit and a special character; "
+                "at most 128; not a well-known password, not containing the e-mail's local part",
+    "phone": "digits with + ( ) . - / and spaces, 6 to 15 digits",
+    "line": "one line of text, no control characters",
+    "multiline": "text where line breaks are allowed, no other control characters",
+    "postal-code": "letters, digits, spaces and hyphens (five digits in France)",
+    "date": "YYYY-MM-DD",
+    "country": "ISO 3166-1 alpha-2 code of GET /api/reference/countries",
+    "secret-question": "id of a question of GET /api/reference/secret-questions",
+    "time-zone": "IANA name of GET /api/reference/time-zones",
+    "notifications": "only the digests listed may be turned off",
+}
+STATE_CHANGING = ("post", "put", "patch", "delete")
+CSRF = {"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"},
+        "description": "the csrf_token of POST /api/session (or GET /api/me)"}
+LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
+            "schema": {"type": "string", "examples": ["fr", "en"]},
+            "description": "fr (default) or en: the language of messages"}
+
+
+@route(bp, "/openapi.json", returns={"type": "object", "required": ["openapi", "paths"]})
+def openapi_description():
+    """This description of the API (OpenAPI 3.1)."""
+    return describe(bp.current_app.routes)
 
 
 def describe(routes: dict) -> dict:
-    paths = {}
+    paths, names = {}, set()
     for path, methods in sorted(routes.items()):
         operations = {}
-        for method, entry in methods.items():
-            params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                      for name in re.findall(r"{(\w+)}", path)]
-            doc = (entry.view_function.__doc__ or entry.view_name.replace("_", " ")).strip()
-            operations[method.lower()] = {
-                "operationId": entry.view_name, "summary": doc.splitlines()[0],
-                "parameters": params,
-                "responses": {"2XX": {"description": "success"},
-                              "default": {"description": "error",
-                                          "content": {"application/json": {"schema": ERROR}}}},
-            }
+        for method, entry in sorted(methods.items()):
+            declared = getattr(entry.view_function, "operation", None)
+            found = _operation(path, method.lower(), entry, declared)
+            while found["operationId"] in names:            # unique, whatever the views are named
+                found["operationId"] += f"_{method.lower()}"
+            names.add(found["operationId"])
+            operations[method.lower()] = found
         paths[path] = operations
-    return {"openapi": "3.1.0",
-            "info": {"title": "traces API", "version": "1",
-                     "description": "Person accounts, organisations and roles of traces. "
-                                    "Errors: {error: {code, message, fields}}; language by "
-                                    "Accept-Language; state-changing requests with the session "
-                                    "cookie carry X-CSRF-Token."},
-            "paths": paths}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "traces API", "version": "1", "description": (
+            "Person accounts, organisations and roles, and certificates of inspection of traces. "
+            "JSON over HTTPS. Errors: {error: {code, message, fields}}; language by "
+            "Accept-Language (fr by default). POST /api/session sets the session cookie and returns "
+            "a csrf_token: every state-changing request made with the cookie carries it in "
+            "X-CSRF-Token. Unknown JSON fields are refused (400).\n\nFormats beyond JSON Schema's: "
+            + "; ".join(f"`{name}`: {text}" for name, text in FORMATS.items()) + ".")},
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": ERROR},
+            "responses": {str(status): {"description": text, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}} for status, text in ERRORS.items()},
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "traces_session",
+                                            "description": "set by POST /api/session"}},
+        },
+    }
+
+
+def _operation(path: str, method: str, entry, declared) -> dict:
+    path_names = re.findall(r"{(\w+)}", path)
+    parameters = [{"name": name, "in": "path", "required": True,
+                   "schema": {"type": "string", "minLength": 1}} for name in path_names]
+    doc = (entry.view_function.__doc__ or entry.view_name.replace("_", " ")).strip()
+    found = {"operationId": declared.name if declared else f"{method}_{entry.view_name}",
+             "summary": declared.summary if declared else doc.splitlines()[0],
+             "tags": [path.split("/")[2] if path.count("/") > 1 else "api"]}
+    changes = method in STATE_CHANGING
+    if declared is None or not declared.declared:
+        if changes and method != "delete":
+            found["requestBody"] = {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}}
+        found["parameters"] = parameters + [LANGUAGE]
+        found["responses"] = {"2XX": {"description": "success"}, "4XX": _error("400", "an error")}
+        return found
+    query = declared.query or {}
+    wanted = set(query.get("required", ()))
+    parameters += [{"name": name, "in": "query", "required": name in wanted, "schema": schema}
+                   for name, schema in query.get("properties", {}).items()]
+    if declared.login and changes:
+        parameters.append(CSRF)
+    found["parameters"] = parameters + [LANGUAGE]
+    if declared.body is not None:
+        found["requestBody"] = {"required": bool(declared.body.get("required")),
+                                "content": {"application/json": {"schema": declared.body}}}
+    if declared.login:
+        found["security"] = [{"session": []}]
+    success = {"description": "success"}
+    if declared.returns is not None and declared.status != 204:
+        success["content"] = {"application/json": {"schema": declared.returns}}
+    statuses = set(declared.errors)
+    if declared.body is not None or declared.query is not None or path_names:
+        statuses.add(400)
+    if declared.body is not None:
+        statuses |= {413, 415}
+    if declared.login:
+        statuses |= {401, 403}
+    if path_names:
+        statuses.add(404)
+    found["responses"] = {str(declared.status): success,
+                          **{str(status): _error(str(status)) for status in sorted(statuses)}}
+    return found
+
+
+def _error(status: str, description: str | None = None) -> dict:
+    reference = {"$ref": f"#/components/responses/{status}"}
+    return {**reference, "description": description} if description else reference

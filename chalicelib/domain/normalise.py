@@ -5,6 +5,7 @@ import unicodedata
 from .errors import N_
 
 MAX_EMAIL = 254
+MAX_LOCAL_PART = 64       # RFC 5321 4.5.3.1.1
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().\-/]*$")
 
@@ -14,7 +15,8 @@ class FieldError(ValueError):
 
 
 def email(value: str) -> str:
-    """Trimmed, domain lower-cased and IDNA-encoded (SPEC 1.1). The local part keeps its case."""
+    """Trimmed, domain lower-cased and IDNA-encoded (SPEC 1.1); at most 64 characters before the
+    @ and 254 in all. The local part keeps its case."""
     if value is not None and not isinstance(value, str):
         raise FieldError(N_("This e-mail address is not valid."))
     value = (value or "").strip()
@@ -30,9 +32,16 @@ def email(value: str) -> str:
     except EmailNotValidError:
         raise FieldError(N_("This e-mail address is not valid.")) from None
     normalised = checked.ascii_email or f"{checked.local_part}@{checked.ascii_domain}"
-    if len(normalised) > MAX_EMAIL:
+    if len(normalised) > MAX_EMAIL or len(checked.local_part) > MAX_LOCAL_PART:
         raise FieldError(N_("This e-mail address is not valid."))
     return normalised
+
+
+def email_key(normalised_email: str) -> str:
+    """What identifies an account: the normalised address compared case-insensitively as a whole
+    (SPEC 1.1: `Alice@x.fr` and `alice@x.fr` are one account). The address itself is kept as
+    typed for display and for sending."""
+    return normalised_email.casefold()
 
 
 def local_part(normalised_email: str) -> str:

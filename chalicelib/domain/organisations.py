@@ -140,7 +140,7 @@ def _contacts(value, form: FieldCollector, required: bool = True) -> dict:
         form.fail(f"contacts.{unknown}", N_("This field is not expected."))
     checks = {
         "phone": normalise.phone, "fax": normalise.phone,
-        "email": lambda v: normalise.email(v) if (v or "").strip() else "",
+        "email": lambda v: "" if v is None or (isinstance(v, str) and not v.strip()) else normalise.email(v),
         "web_site": _web_site,
     }
     found = {name: form.check(f"contacts.{name}", checks[name], value.get(name)) for name in CONTACTS}

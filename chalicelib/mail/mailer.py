@@ -7,16 +7,20 @@ from ..config import settings
 from .render import render
 
 
-@lru_cache(maxsize=1)
 def _ses():
+    return _ses_in(settings.region)
+
+
+@lru_cache(maxsize=2)
+def _ses_in(region: str):
     import boto3
 
-    return boto3.client("ses", region_name=settings.region)
+    return boto3.client("ses", region_name=region)
 
 
 def reset_client():
     """Tests start a fresh AWS mock per test; they drop the cached client with this."""
-    _ses.cache_clear()
+    _ses_in.cache_clear()
 
 
 def build(to: str, template: str, language: str, notification_format: str, **context) -> EmailMessage:

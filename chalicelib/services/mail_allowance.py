@@ -31,6 +31,6 @@ def allowance(account: Account, now: datetime, status: str | None = None):
 def by_address(email: str) -> Account | None:
     """The account of a typed e-mail address, or None (also for one that is not an address)."""
     try:
-        return find_by_email(normalise.email(email))
+        return find_by_email(normalise.email_key(normalise.email(email)))
     except normalise.FieldError:
         return None

@@ -137,11 +137,9 @@ def _duplicate_identifier() -> Conflict:
                     code="duplicate_identifier")
 
 
-def create(current: Current, data: dict, now: datetime) -> dict:
-    """A new operator, status `requested`, created by a logged-in person; with `request`, that
-    person's authorisation request in the same transaction. Refused when an identifier is already
-    taken (the uniqueness items decide, in the same transaction); a similar name in the same city
-    is answered with the candidates unless `confirm_duplicate` is true."""
+def check_new(data: dict) -> tuple[dict, dict | None, bool]:
+    """Every rule of a new operator at once (Invalid), without reading or writing anything:
+    (its fields, the contact of the authorisation request if any, confirm_duplicate)."""
     data = dict(data)
     confirm = data.pop("confirm_duplicate", False)
     contact = data.pop("request", None)
@@ -158,6 +156,21 @@ def create(current: Current, data: dict, now: datetime) -> dict:
         raise Invalid({**error.fields, **problems}) from None
     if problems:
         raise Invalid(problems)
+    return fields, contact, confirm
+
+
+def check_changes(organisation: Organisation, data: dict) -> dict:
+    """The whole organisation as it would be after an edit, checked by every rule (Invalid)."""
+    changes = {k: v for k, v in data.items() if k != "version"}
+    return rules.check(organisation.kind, {**_fields(organisation), **changes}, reference.organisation_rules())
+
+
+def create(current: Current, data: dict, now: datetime) -> dict:
+    """A new operator, status `requested`, created by a logged-in person; with `request`, that
+    person's authorisation request in the same transaction. Refused when an identifier is already
+    taken (the uniqueness items decide, in the same transaction); a similar name in the same city
+    is answered with the candidates unless `confirm_duplicate` is true."""
+    fields, contact, confirm = check_new(data)
     account = current.account
     if contact is not None:
         authorisations.check_kind(account, rules.OPERATOR)
@@ -224,7 +237,7 @@ def update(current: Current, organisation: Organisation, data: dict, now: dateti
     if version != int(organisation.version or 0):
         raise Conflict(STATE_CHANGED, code="stale")
     before = _fields(organisation)
-    fields = rules.check(organisation.kind, {**before, **data}, reference.organisation_rules())
+    fields = check_changes(organisation, data)
     fields["code"] = organisation.code
     comparable = {k: (sorted(v) if isinstance(v, set) else v) for k, v in fields.items()}
     if comparable.get("coordinates"):

@@ -156,8 +156,9 @@ def create_person(email: str, password: str, organisation_id: str, now: datetime
     account_id, request_id = uuid.uuid4().hex, uuid.uuid4().hex
     administrator = not organisation.administrator_count
     password_hash = credentials.hash_password(password)
+    key = normalise.email_key(email)
     account = Account(
-        account_id, email=email, status=rules.VALID, first_name=first_name or email.split("@")[0],
+        account_id, email=email, email_key=key, status=rules.VALID, first_name=first_name or email.split("@")[0],
         last_name=last_name or organisation.name[:100], language=language,
         notification_format="html", secret_question_id=min(reference.secret_question_ids()),
         secret_answer_hash=credentials.hash_answer(credentials.new_token()),
@@ -174,7 +175,7 @@ def create_person(email: str, password: str, organisation_id: str, now: datetime
     Org = orgs.Organisation
     try:
         with base.transaction() as tx:
-            tx.save(EmailClaim(email, account_id=account_id), condition=EmailClaim.email.does_not_exist())
+            tx.save(EmailClaim(key, account_id=account_id), condition=EmailClaim.email.does_not_exist())
             tx.save(account)
             tx.save(auth.Authorisation(request_id, account_id=account_id, organisation_id=organisation.id,
                                        role_kind=organisation.kind, status=auth.VALID,
@@ -188,3 +189,33 @@ def create_person(email: str, password: str, organisation_id: str, now: datetime
     except TransactWriteError:
         raise Conflict(N_("This e-mail address already has an account."), code="exists") from None
     return account
+
+
+def backfill_email_keys() -> dict:
+    """One-off migration (README, "Migrations"): gives every account stored before e-mail
+    addresses were compared case-insensitively its `email_key`, and claims each key in the
+    `emails` table. Idempotent. Two accounts whose addresses differ only in case cannot share one
+    identity: the older one keeps the claim and both are listed for a person to settle. Reads
+    the whole accounts table once (a Scan: an admin command, never a request or a job)."""
+    from pynamodb.exceptions import PutError
+
+    groups: dict[str, list[Account]] = {}
+    for account in Account.scan(attributes_to_get=["id", "email", "email_key", "created_at"]):
+        groups.setdefault(normalise.email_key(account.email), []).append(account)
+    keyed = claimed = 0
+    collisions = []
+    for key, accounts in sorted(groups.items()):
+        accounts.sort(key=lambda a: a.created_at)
+        for account in accounts:
+            if account.email_key != key:
+                account.update(actions=[Account.email_key.set(key)], condition=Account.id.exists())
+                keyed += 1
+        try:
+            EmailClaim(key, account_id=accounts[0].id).save(condition=EmailClaim.email.does_not_exist())
+            claimed += 1
+        except PutError:
+            pass  # claimed already, by the oldest account or by one registered since
+        owner = EmailClaim.get(key).account_id
+        if len(accounts) > 1 or owner != accounts[0].id:
+            collisions.append([a.email for a in accounts])
+    return {"accounts_keyed": keyed, "claims_added": claimed, "collisions": collisions}

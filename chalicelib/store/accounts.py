@@ -12,7 +12,21 @@ PENDING = "confirmed"      # value of `queue` while an account waits for its aut
 ACTIVE = "active"          # value of `activity` while a valid account is unlocked
 
 
+class ByEmailKey(GlobalSecondaryIndex):
+    """Accounts by the key of their e-mail (normalise.email_key: case-insensitive)."""
+
+    class Meta:
+        index_name = "by_email_key"
+        projection = AllProjection()
+
+    email_key = UnicodeAttribute(hash_key=True)
+
+
 class ByEmail(GlobalSecondaryIndex):
+    """Retired: accounts by the address as typed, which is case-sensitive; nothing queries it.
+    Kept for one release so that a deployed table changes one index per CloudFormation update
+    (README, "Migrations"); remove it once every stage ran `dev.admin migrate-email-keys`."""
+
     class Meta:
         index_name = "by_email"
         projection = AllProjection()
@@ -60,7 +74,10 @@ class Account(Model):
     Meta = meta("accounts")
 
     id = UnicodeAttribute(hash_key=True)
-    email = UnicodeAttribute()
+    email = UnicodeAttribute()                   # as typed (normalised), for display and mail
+    # normalise.email_key(email): the identity. Absent only on accounts stored before it
+    # existed, until `dev.admin migrate-email-keys` fills it in.
+    email_key = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     locked_reason = UnicodeAttribute(null=True)
     first_name = UnicodeAttribute()
@@ -120,6 +137,7 @@ class Account(Model):
     mail_window_start = UTCDateTimeAttribute(null=True)
     mail_window_count = NumberAttribute(default=0)
 
+    by_email_key = ByEmailKey()
     by_email = ByEmail()
     by_authority = ByAuthority()
     pending = Pending()
@@ -147,9 +165,12 @@ class Account(Model):
 
 
 class EmailClaim(Model):
+    """One item per e-mail key ever registered (normalise.email_key), so that the database
+    refuses a second account for an address in any case."""
+
     Meta = meta("emails")
 
-    email = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute(hash_key=True)      # the key, not the address as typed
     account_id = UnicodeAttribute()
 
 
@@ -164,9 +185,10 @@ def search_text(account: Account) -> str:
                      account.organisation_name, account.postal_code, account.city]).casefold()
 
 
-def find_by_email(email: str) -> Account | None:
-    """One Query on the e-mail index (the claim table is the uniqueness guard, this the lookup)."""
-    return next(iter(Account.by_email.query(email, limit=1)), None)
+def find_by_email(key: str) -> Account | None:
+    """The account of an e-mail key (normalise.email_key): one Query on the key index (the claim
+    table is the uniqueness guard, this the lookup)."""
+    return next(iter(Account.by_email_key.query(key, limit=1)), None)
 
 
 def in_jurisdiction(authority_ids: list[str], status: str | None, text: list[str],

@@ -10,17 +10,28 @@ from pynamodb.transactions import TransactGet, TransactWrite
 from ..config import settings
 
 
-def meta(name: str):
-    """A pynamodb Meta for table `name` of this stage."""
+class _StageMeta(type):
+    """The type of the models' Meta: table name, region and endpoint are read from the settings
+    of the request or job being run, each time pynamodb asks (it connects again when the table
+    name changes)."""
 
-    class Meta:
-        table_name = settings.table(name)
-        region = settings.region
+    @property
+    def table_name(cls) -> str:
+        return settings.table(cls.table)
+
+    @property
+    def region(cls) -> str:
+        return settings.region
+
+    @property
+    def host(cls) -> str | None:
         # AWS_ENDPOINT_URL points boto3 at moto_server locally; pynamodb takes it as `host`.
-        host = os.environ.get("AWS_ENDPOINT_URL") or None
-        billing_mode = "PAY_PER_REQUEST"
+        return os.environ.get("AWS_ENDPOINT_URL") or None
 
-    return Meta
+
+def meta(name: str):
+    """A pynamodb Meta for table `name` of the current stage."""
+    return _StageMeta("Meta", (), {"table": name, "billing_mode": "PAY_PER_REQUEST"})
 
 
 def connection() -> Connection:

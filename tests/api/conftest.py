@@ -97,9 +97,10 @@ def atomic_dynamodb(aws):
 
 def stored(email_address: str):
     """The account as stored (for what the API does not show)."""
+    from chalicelib.domain.normalise import email, email_key
     from chalicelib.store.accounts import find_by_email
 
-    return find_by_email(email_address)
+    return find_by_email(email_key(email(email_address)))
 
 
 def audit_actions(ident: str) -> list[str]:

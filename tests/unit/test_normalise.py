@@ -10,10 +10,19 @@ def test_email_is_trimmed_and_its_domain_lower_cased_and_idna_encoded():
     assert normalise.email("marie@écolo.fr") == "marie@xn--colo-9oa.fr"
 
 
-@pytest.mark.parametrize("value", ["", "no-at-sign", "a@b", "x" * 250 + "@bio.fr", "a@b.fr\r\nBcc: x@y.fr"])
+@pytest.mark.parametrize("value", ["", "no-at-sign", "a@b", "x" * 250 + "@bio.fr", "a@b.fr\r\nBcc: x@y.fr",
+                                   "m" * 65 + "@bio.fr"])
 def test_bad_emails_are_refused(value):
     with pytest.raises(FieldError):
         normalise.email(value)
+
+
+def test_a_local_part_of_64_characters_is_the_most_allowed():
+    assert normalise.email("m" * 64 + "@bio.fr") == "m" * 64 + "@bio.fr"
+
+
+def test_the_email_key_is_the_whole_address_case_insensitively():
+    assert normalise.email_key(normalise.email("Alice.Martin@Bio-Lyon.FR")) == "alice.martin@bio-lyon.fr"
 
 
 def test_secret_answers_ignore_case_accents_and_spaces():

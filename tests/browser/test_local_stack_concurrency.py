@@ -1,0 +1,108 @@
+"""Concurrent requests against the running local system (`make run`'s stack, on 127.0.0.1): moto
+and the local API server answer in threads, and a user of `make run` must not lose data when two
+requests race. Each race is released at once through a barrier; every trial checks that exactly
+one request won and that what it committed stayed."""
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+import urllib.error
+import urllib.request
+
+TRIALS = 20
+AT_ONCE = 3            # requests for the same thing in each race
+AUTHORITY = ("ddpp69@demo.example.org", "Rhone-Valley-2026!")   # `dev.admin demo`
+PASSWORD, ANSWER = "Grenoble-Alpes-2026!", "Mont Blanc"
+
+
+class Client:
+    """One browser's worth of state: the session cookie and the CSRF token."""
+
+    def __init__(self, url: str):
+        self.url, self.cookie, self.csrf = url, None, None
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict | None]:
+        headers = {"Content-Type": "application/json"}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if self.csrf:
+            headers["X-CSRF-Token"] = self.csrf
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.url}/api{path}", data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status, raw, cookie = response.status, response.read(), response.headers.get("Set-Cookie")
+        except urllib.error.HTTPError as error:
+            status, raw, cookie = error.code, error.read(), None
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        return status, json.loads(raw) if raw else None
+
+    def log_in(self, email: str, password: str) -> int:
+        status, body = self.call("POST", "/session", {"email": email, "password": password})
+        if status == 200:
+            self.csrf = body["csrf_token"]
+        return status
+
+
+def race(*calls) -> list:
+    """Runs the calls in threads released together; their results in order."""
+    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def registration(email: str) -> dict:
+    return {"email": email, "email_confirmation": email, "password": PASSWORD,
+            "password_confirmation": PASSWORD, "secret_question_id": 3, "secret_answer": ANSWER,
+            "first_name": "Race", "last_name": "Condition", "language": "en",
+            "notification_format": "text",
+            "organisation": {"name": "Course SARL", "address": "5 quai Rambaud",
+                             "postal_code": "69002", "city": "Lyon", "country": "FR"}}
+
+
+def test_racing_confirmations_and_activations_lose_nothing_on_the_local_stack(stack):
+    """Each trial races AT_ONCE uses of one confirmation link, then AT_ONCE activations of the
+    account by its authority: each wins exactly once and what it wrote stays."""
+    people = [f"race-{trial}@course.example.fr" for trial in range(TRIALS)]
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(lambda email: Client(stack.url).call("POST", "/accounts", registration(email))[0],
+                            people)) == {202}
+    tokens = {m["to"]: link.split("token=", 1)[1] for m in stack.mails("@course.example.fr")
+              for link in m["links"] if "token=" in link}
+    authority = Client(stack.url)
+    assert authority.log_in(*AUTHORITY) == 200
+    for trial, email in enumerate(people):
+        confirmations = race(*[lambda: Client(stack.url).call("POST", "/accounts/confirm",
+                                                              {"token": tokens[email]})] * AT_ONCE)
+        assert sorted(s for s, _ in confirmations) == [200] + [404] * (AT_ONCE - 1), (trial, confirmations)
+        status, found = authority.call("GET", f"/authority/accounts?email=race-{trial}@")
+        assert status == 200 and [a["status"] for a in found] == ["confirmed"], (trial, found)
+
+        ident = found[0]["id"]
+        activations = race(*[lambda: authority.call("POST", f"/authority/accounts/{ident}/activate")] * AT_ONCE)
+        assert sorted(s for s, _ in activations) == [200] + [409] * (AT_ONCE - 1), (trial, activations)
+        status, account = authority.call("GET", f"/authority/accounts/{ident}")
+        assert (status, account["status"]) == (200, "valid"), (trial, account)
+
+
+def test_the_local_api_server_keeps_each_threads_request_apart():
+    """Chalice keeps the request on the app object; the local server answers in threads, so each
+    thread must see its own (dev/api_server.py), or one request could read another's body."""
+    from chalice import Chalice
+
+    from dev.api_server import per_thread_requests
+
+    app = Chalice(app_name="threads")
+    per_thread_requests(app)
+    seen = race(*[lambda n=n: (setattr(app, "current_request", n), threading.Event().wait(0.05),
+                               app.current_request)[-1] for n in range(8)])
+    assert seen == list(range(8))
