@@ -1,6 +1,7 @@
 """Demo certificates of inspection for `python -m dev.admin demo`: Moroccan dates and avocados
 for Marseille in each step of their life, made through the same service as the API, by the demo
 people of each party. Created once (skipped when the demo importer already lists COIs)."""
+from chalicelib.domain.normalise import email_key
 from chalicelib.services import certificates
 from chalicelib.services.sessions import Current
 from chalicelib.store import cois
@@ -45,7 +46,7 @@ def create(now) -> int:
         return 0
     people = {}
     for role, email in PEOPLE.items():
-        account = find_by_email(email)
+        account = find_by_email(email_key(email))
         people[role] = Current(session=None, account=account, others=[])
     for reference, steps, batches in STORIES:
         coi = certificates.create(people["importer"], {"boxes": boxes(reference, batches)}, now)
