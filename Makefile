@@ -16,8 +16,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# Options of dev.run go in ARGS: make run ARGS="--port 8081 --no-captcha". Exit status 2 means
+# dev.run started nothing and said why (already running, port taken): no make error on top.
 run: $(STAMP)
-	$(PY) -m dev.run
+	@$(PY) -m dev.run $(ARGS) || test $$? -eq 2
 
 # axe-core for the browser tests: `npm ci` again only when the lock file changed.
 $(NODE_STAMP): package.json package-lock.json
@@ -41,15 +43,17 @@ catalogs: $(STAMP)
 	$(PY) -m dev.catalogs
 
 # A CloudFormation package for STAGE (dev or prod): chalice's Lambdas and API plus the tables,
-# site bucket, CloudFront, SES identity and least-privilege policy from deploy/template.py.
+# site bucket, CloudFront, SES identity, alarms and per-function IAM from deploy/template.py;
+# then deploy.package slims the zip and checks it (sizes, imports, cfn-lint).
 STAGE ?= prod
 package: $(STAMP)
 	mkdir -p build
-	$(PY) -m deploy.template policy $(STAGE) > .chalice/policy-$(STAGE).json
+	$(PY) -m deploy.template policies $(STAGE)
 	$(PY) -m deploy.template resources $(STAGE) > build/resources.json
 	rm -rf chalicelib/mail/templates && cp -r templates/mail chalicelib/mail/templates
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} $(VENV)/bin/chalice package --stage $(STAGE) --merge-template build/resources.json build/$(STAGE)
 	rm -rf chalicelib/mail/templates
+	$(PY) -m deploy.package build/$(STAGE)
 
 clean:
 	rm -rf $(VENV) var/ site/ build/ node_modules/

@@ -1,11 +1,20 @@
 """Benchmarks (`make bench`): (a) DynamoDB calls per API operation against budgets, (b) the
 cold-start cost of importing app.py, (c) the inactivity job's reads as the table grows, (d) the
-time and size of the PDF of a certificate of inspection."""
+time and size of the PDF of a certificate of inspection, (e) the COI's calls and list cost
+(bench/coi.py), (f) the reads per request of the paged lists at 500 and 2,000 items, (g)
+logins under the API function's memory, (h) the cold start of the Lambda package (after
+`make package`)."""
+import dataclasses
 import os
+import re
+import socket
 import statistics
 import subprocess
 import sys
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from unittest import mock
 
 import time_machine
 
@@ -202,13 +211,236 @@ def coi_pdf(lines: int = 10, runs: int = 15) -> bool:
     return median < PDF_SECONDS and size < PDF_BYTES
 
 
+def _fresh_tables():
+    from chalicelib.mail import mailer
+    from chalicelib.store.tables import MODELS
+    from dev import admin
+
+    for model in MODELS:
+        model._connection = None
+    mailer.reset_client()
+    admin.main(["init"])
+
+
+def _seed(total: int, now: datetime) -> None:
+    """`total` valid roles routed to the Rhône's authority, `total` of its accounts (one with a
+    rare name, the oldest) and `total` operators of Lyon whose name starts with "Bio", one of
+    them "SARL Bio Import"."""
+    from chalicelib.services.directory import index_fields
+    from chalicelib.store.accounts import Account
+    from chalicelib.store.authorisations import Authorisation
+    from chalicelib.store.organisations import Organisation
+
+    with Authorisation.batch_write() as roles, Account.batch_write() as people, \
+            Organisation.batch_write() as operators:
+        for n in range(total):
+            created = now - timedelta(minutes=n)
+            roles.save(Authorisation(f"{n:032x}", account_id=f"{n + 1:032x}", organisation_id=f"o{n}",
+                                     role_kind="operator", status="valid", created_at=created.isoformat(),
+                                     status_created=f"valid#{created.isoformat()}", validator_id="FR-DDPP-69",
+                                     competent_id="FR-DDPP-69", organisation_name=f"Ferme {n}",
+                                     requester_name=f"P {n}", requester_email=f"p{n}@bio.fr"))
+            name = "Zygomatique" if n == total - 1 else "Dupont"
+            people.save(Account(f"{n + 10**6:032x}", email=f"p{n}@bio.fr", status="valid", first_name="P",
+                                last_name=name, secret_question_id=1, secret_answer_hash="x",
+                                password_hash="x", created_at=created, organisation_id="o",
+                                organisation_name="o", registration_authorisation_id="r",
+                                postal_code="69002", city="Lyon", country="FR", authority_id="FR-DDPP-69",
+                                status_created=f"valid#{created.isoformat()}",
+                                search_text=f"p{n}@bio.fr p {name} o 69002 lyon".casefold()))
+            operator = Organisation(f"{n + 2 * 10**6:032x}", kind="operator", status="valid",
+                                    name=f"Bio {n:04d}", country="FR", city="Lyon", postal_code="69002")
+            index_fields(operator)
+            operators.save(operator)
+        look_alike = Organisation("f" * 32, kind="operator", status="valid", name="SARL Bio Import",
+                                  country="FR", city="Lyon", postal_code="69003")
+        index_fields(look_alike)
+        operators.save(look_alike)
+
+
+def paged_reads() -> bool:
+    """(f) Items each request reads, following every page: the validator's valid roles, the back
+    office search for a rare name, the duplicate check of a new operator of a crowded city."""
+    _environment()
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from app import app
+    from chalicelib.services import authorisations, organisations, user_admin
+    from dev import admin
+    from tests.conftest import AUTHORITY, Api
+
+    now = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
+    results = {}
+    for total in (500, 2_000):
+        with mock_aws(), Client(app, stage_name="test", project_dir=ROOT) as client:
+            _fresh_tables()
+            admin.main(["create-user", AUTHORITY[0], "--password", AUTHORITY[1], "--organisation", AUTHORITY[2]])
+            agent = Api(client)
+            agent.log_in(*AUTHORITY[:2])
+            _seed(total, now)
+
+            def follow(path):
+                reads, shown = [], 0
+                while path:
+                    with counting() as counter:
+                        response = agent.get(path)
+                    reads.append(counter.items_read)
+                    shown += len(response.json_body)
+                    link = re.match(r"<(/api/[^>]+)>", response.headers.get("Link", ""))
+                    path = link.group(1) if link else None
+                return reads, shown
+
+            roles = follow("/api/authorisations/pending?status=valid")
+            search = follow("/api/authority/accounts?name=zygomatique")
+            with counting() as counter:
+                duplicate = agent.post("/api/organisations", {
+                    "name": "Bio Import", "country": "FR", "city": "Lyon", "postal_code": "69002",
+                    "address": "1 quai", "contacts": {"phone": "+33 4 72 00 00 00"}})
+            results[total] = (roles, search, (duplicate.status_code, counter.items_read))
+    print("\n(f) paged lists: items read per request (session and account included), following every page")
+    ok = True
+    for total, (roles, search, duplicate) in results.items():
+        print(f"   {total:>5} items: validator's valid roles: {len(roles[0])} requests, "
+              f"at most {max(roles[0])} read each ({roles[1]} shown); rare name in the back office: "
+              f"{len(search[0])} requests, at most {max(search[0])} read each ({search[1]} found); "
+              f"duplicate check: HTTP {duplicate[0]}, {duplicate[1]} read")
+        ok &= max(roles[0]) <= authorisations.PAGE_SIZE + 2 and roles[1] == total
+        ok &= max(search[0]) <= user_admin.EVALUATED_PER_PAGE + 2 and search[1] == 1
+        ok &= duplicate[0] == 409 and duplicate[1] <= organisations.DUPLICATE_READS + 2
+    small, large = results[500], results[2_000]
+    ok &= max(small[0][0]) == max(large[0][0]) and max(small[1][0]) == max(large[1][0])
+    return ok
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def _local_aws(profile: str | None = None):
+    """A moto server with the tables, reference data and the Rhône's agent (whose password is
+    hashed with `profile`); yields the environment that points the package at it."""
+    _environment()
+    from moto.server import ThreadedMotoServer
+
+    from chalicelib.services import credentials
+    from dev import admin
+    from tests.conftest import AUTHORITY
+
+    import boto3
+
+    from chalicelib.store.tables import MODELS
+
+    port = _free_port()
+    server = ThreadedMotoServer(port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    # botocore sessions keep the endpoint they first read: name it, and start a new session.
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    boto3.DEFAULT_SESSION = None
+    hosts = [model.Meta.host for model in MODELS]
+    for model in MODELS:
+        model.Meta.host = endpoint
+    try:
+        _fresh_tables()
+        if profile:
+            with mock.patch.object(credentials, "settings", dataclasses.replace(
+                    credentials.settings, password_hash_profile=profile)):
+                credentials._hasher.cache_clear()
+                admin.main(["create-user", AUTHORITY[0], "--password", AUTHORITY[1],
+                            "--organisation", AUTHORITY[2]])
+            credentials._hasher.cache_clear()
+        environment = {k: v for k, v in os.environ.items() if k.startswith("TRACES_")}
+        environment.update(AWS_ENDPOINT_URL=endpoint, TRACES_ORIGIN_SECRET="")
+        if profile:
+            environment["TRACES_PASSWORD_HASH_PROFILE"] = profile
+        yield environment
+    finally:
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        boto3.DEFAULT_SESSION = None
+        for model, host in zip(MODELS, hosts):
+            model.Meta.host, model._connection = host, None
+        server.stop()
+
+
+@contextmanager
+def _code(zip_path: Path):
+    """The unpacked Lambda package if `make package` built it, else the source tree (with the
+    development packages: more imports and memory than on Lambda)."""
+    from deploy import package
+
+    if zip_path.exists():
+        with package.unpacked(zip_path) as task:
+            yield task, True
+    else:
+        yield Path(ROOT), False
+
+
+PACKAGE = Path(ROOT) / "build" / "prod" / "deployment.zip"
+
+
+def login_under_memory(zip_path: Path = PACKAGE) -> bool:
+    """(g) Logins (two argon2id verifications each; the first in a container also makes the dummy
+    hash that unknown e-mails are checked against) in a fresh process limited to the API
+    function's memory, with the deployed stages' hash profile, against a local DynamoDB. Lambda
+    gives 1,024 MB about 0.58 vCPU (a full one at 1,769 MB): the expected duration there is the
+    CPU time / 0.58."""
+    from deploy import package, template
+    from tests.conftest import AUTHORITY
+
+    memory = template.chalice_config()["lambda_functions"]["api_handler"]["lambda_memory_size"]
+    profile = template.stage_environment("prod")["TRACES_PASSWORD_HASH_PROFILE"]
+    login = package.request("POST", "/api/session", {"email": AUTHORITY[0], "password": AUTHORITY[1]})
+    with _local_aws(profile) as environment, _code(zip_path) as (task, alone):
+        found = package.run_requests(task, environment, [login, login, login], memory, alone)
+    share = min(memory / 1769, 1)
+    first, *others = found["responses"]
+    steady = statistics.median(r["cpu"] for r in others)
+    print(f"\n(g) logins at {memory} MB ({profile}, {'the Lambda package' if alone else 'the source tree'}): "
+          f"HTTP {[r['status'] for r in found['responses']]}; first in a fresh process "
+          f"{first['cpu'] * 1000:.0f} ms of CPU, then {steady * 1000:.0f} ms each, so about "
+          f"{first['cpu'] / share * 1000:.0f} ms then {steady / share * 1000:.0f} ms on Lambda "
+          f"({share:.2f} vCPU); peak memory of the process {found['peak'] / 2**20:.0f} MiB "
+          f"(address space limited to {memory} MB)")
+    return all(r["status"] == 200 for r in found["responses"]) and found["peak"] < memory * 2**20 \
+        and steady / share < 1.5
+
+
+def package_cold_start(zip_path: Path = PACKAGE, runs: int = 5) -> bool:
+    """(h) The Lambda package alone (no site-packages), read-only as /var/task is: importing
+    app.py, then a first request (GET /api/me with an unknown session: one TransactGetItems to a
+    local DynamoDB, the site's first call on every page) in a fresh interpreter, median of runs."""
+    from deploy import package
+
+    if not zip_path.exists():
+        print(f"\n(h) Lambda package cold start: no {zip_path}; run `make package` first")
+        return True
+    me = package.request("GET", "/api/me", headers={"cookie": f"traces_session={'0' * 32}.{'A' * 43}"})
+    with _local_aws() as environment, package.unpacked(zip_path) as task:
+        found = [package.run_requests(task, environment, [me]) for _ in range(runs)]
+    imports = statistics.median(f["import"] for f in found)
+    first = statistics.median(f["responses"][0]["seconds"] for f in found)
+    zipped, unzipped = package.sizes(zip_path)
+    print(f"\n(h) Lambda package {zip_path.name} ({zipped / 1e6:.1f} MB, {unzipped / 1e6:.1f} MB unpacked), "
+          f"cold start: import {imports * 1000:.0f} ms + first request {first * 1000:.0f} ms "
+          f"(HTTP {found[0]['responses'][0]['status']}; median of {runs}, this machine's CPU)")
+    return all(f["responses"][0]["status"] == 401 for f in found)
+
+
 def main() -> int:
     sys.path.insert(0, ROOT)
+    if sys.argv[1:2] == ["package"]:   # python -m bench.run package [ZIP]: (g) and (h) alone
+        zip_path = Path(sys.argv[2]).resolve() if len(sys.argv) > 2 else PACKAGE
+        return 0 if login_under_memory(zip_path) & package_cold_start(zip_path) else 1
     from bench import coi
 
     _environment()
     outcomes = [calls_per_operation(), cold_start(), inactivity_reads(), coi_pdf(),
-                coi.calls_per_operation(), coi.list_cost()]
+                coi.calls_per_operation(), coi.list_cost(), paged_reads(), login_under_memory(),
+                package_cold_start()]
     print("\nall within budget" if all(outcomes) else "\nSOME FIGURES ARE OVER BUDGET")
     return 0 if all(outcomes) else 1
 

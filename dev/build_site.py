@@ -5,14 +5,20 @@
 
 The texts are English in the templates and translated through the Babel catalogs
 locale/site/<lang>/LC_MESSAGES/site.po, compiled to .mo here with Babel's API. Static assets
-(templates/site/static/) are copied to site/static/. site/ is build output: never edit it.
+(templates/site/static/: site.css, site.js and each page's own script in js/) are copied to
+site/static/, each also under a name that carries its content's hash (site.<hash>.js), which the
+pages use. Each page with every stylesheet and script it references must stay within
+PAGE_BUDGET. site/ is build output: never edit it.
 """
 import argparse
 import gettext
+import hashlib
+import re
 import shutil
 import sys
 from pathlib import Path
 
+import rjsmin
 from babel.messages import frontend, mofile, pofile
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -23,13 +29,14 @@ DOMAIN = "site"
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
 # template, output path inside the language folder, page id (<body data-page>), extra context
+# (a callable value is called with the language)
 PAGES = (
     ("index.html", "index.html", "index", {}),
     ("register.html", "register.html", "register", {}),
     ("confirm.html", "confirm.html", "confirm", {}),
-    ("login.html", "login.html", "login", {}),
+    ("login.html", "login.html", "login", {"nav": "anonymous"}),
     ("forgot-password.html", "forgot-password.html", "forgot-password", {}),
-    ("password.html", "password-forced.html", "password-forced", {"forced": True, "requires_login": True}),
+    ("password.html", "password-forced.html", "password-forced", {"forced": True, "requires_login": True, "nav": "none"}),
     ("password.html", "password-change.html", "password-change", {"forced": False, "requires_login": True}),
     ("profile.html", "profile.html", "profile", {"requires_login": True}),
     ("logout.html", "logout.html", "logout", {}),
@@ -40,6 +47,17 @@ PAGES = (
     ("roles/mine.html", "roles/mine.html", "roles-mine", {"requires_login": True}),
     ("roles/pending.html", "roles/pending.html", "roles-pending", {"requires_login": True}),
     ("roles/organisation.html", "roles/organisation.html", "organisation", {"requires_login": True}),
+    ("cois/index.html", "cois/index.html", "coi-list", {"requires_login": True}),
+    ("cois/new.html", "cois/new.html", "coi-new", {"requires_login": True}),
+    ("cois/view.html", "cois/view.html", "coi-view", {"requires_login": True}),
+    ("cois/history.html", "cois/history.html", "coi-history", {"requires_login": True}),
+    ("cois/extract.html", "cois/extract.html", "coi-extract", {"requires_login": True}),
+    ("verify.html", "verify.html", "verify", {}),
+    ("export-certificates.html", "export-certificates.html", "export-models",
+     {"models": lambda language: export_models(language)}),
+    # served for every unknown address (dev/site_server.py; CloudFront's error page on AWS); its
+    # language links lead to the home page
+    ("404.html", "404.html", "not-found", {"page": "index.html"}),
 )
 
 PAGE_BUDGET = 60 * 1024  # HTML + CSS + JS of one page
@@ -81,6 +99,7 @@ def environment(translations: gettext.GNUTranslations) -> Environment:
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                       trim_blocks=False, lstrip_blocks=False)
     env.install_gettext_translations(translations, newstyle=True)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # é, not \u00e9
     return env
 
 
@@ -92,27 +111,73 @@ def compact(source: str) -> str:
         (line.startswith("/*") and line.endswith("*/")) or line.startswith("//"))) + "\n"
 
 
+def version(asset: Path) -> Path:
+    """A copy of `asset` named by its content (site.<hash>.js), which the pages link to: it can
+    be cached for a year, and a new build is seen at once (README, "Deploying on AWS")."""
+    digest = hashlib.sha256(asset.read_bytes()).hexdigest()[:12]
+    copy = asset.with_name(f"{asset.stem}.{digest}{asset.suffix}")
+    shutil.copyfile(asset, copy)
+    return copy
+
+
+def unversioned(path: str) -> str:
+    """/static/site.js for /static/site.<hash>.js."""
+    return VERSIONED.sub(r"\1", path)
+
+
+VERSIONED = re.compile(r"\.[0-9a-f]{12}(\.(?:js|css))$")
+
+
+def export_models(language: str) -> list[tuple[str, str, list[str]]]:
+    """The export certificate models of seed 000's annex 1, by country: (code, name, titles)."""
+    from chalicelib import reference
+
+    names = {c["code"]: c["name"] for c in reference.countries(language)}
+    grouped: dict[str, list[str]] = {}
+    for item in reference.items("export_certificate_models"):
+        grouped.setdefault(item["country"], []).append(item.get(language) or item["fr"])
+    return sorted(((code, names.get(code, code), titles) for code, titles in grouped.items()),
+                  key=lambda group: group[1])
+
+
+ASSET = re.compile(r'(?:src|href)="(/static/[^"?#]+\.(?:js|css))"')
+
+
+def page_size(html: str, output: Path) -> int:
+    """The bytes a browser loads for one page: its HTML and every stylesheet and script of
+    /static/ that it references."""
+    assets = sorted(set(ASSET.findall(html)))
+    return len(html.encode("utf-8")) + sum((output / a.lstrip("/")).stat().st_size for a in assets)
+
+
 def build(output: Path = ROOT / "site") -> list[Path]:
     """Renders every page in every language into `output` (wiped first); returns the pages."""
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(TEMPLATES / "static", output / "static")
-    for name in ("site.css", "site.js"):  # served without indentation, blank and comment lines
-        asset = output / "static" / name
-        asset.write_text(compact(asset.read_text("utf-8")), "utf-8")
-    assets = sum((output / "static" / name).stat().st_size for name in ("site.css", "site.js"))
+    versioned = {}
+    for asset in [*(output / "static").rglob("*.css"), *(output / "static").rglob("*.js")]:
+        # served without indentation, blank and comment lines; scripts also without the spaces
+        # that rjsmin finds useless
+        served = compact(asset.read_text("utf-8"))
+        asset.write_text(rjsmin.jsmin(served) + "\n" if asset.suffix == ".js" else served, "utf-8")
+        versioned[f"/static/{asset.relative_to(output / 'static').as_posix()}"] = \
+            f"/static/{version(asset).relative_to(output / 'static').as_posix()}"
     written = []
     for language, _name in LANGUAGES:
         env = environment(compile_catalog(language))
         for template, path, page_id, extra in PAGES:
             context = {"lang": language, "languages": LANGUAGES, "page": path, "page_id": page_id,
-                       "forced": False, "requires_login": False, **extra}
+                       "forced": False, "requires_login": False, "nav": "",
+                       **{k: v(language) if callable(v) else v for k, v in extra.items()}}
             html = "\n".join(line.strip() for line in env.get_template(template).render(**context)
                              .splitlines() if line.strip()) + "\n"  # no <pre> in the templates
+            for plain, hashed in versioned.items():
+                html = html.replace(f'"{plain}"', f'"{hashed}"')
             target = output / language / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, "utf-8")
-            size = len(html.encode("utf-8")) + assets
+            size = page_size(html, output)
             if size > PAGE_BUDGET:
                 raise SystemExit(f"{target}: {size} bytes with its CSS and JS, over {PAGE_BUDGET}")
             written.append(target)

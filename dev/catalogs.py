@@ -19,7 +19,8 @@ def main() -> None:
     for language in LANGUAGES:
         po = LOCALE / language / "LC_MESSAGES" / "messages.po"
         action = "update" if po.exists() else "init"
-        subprocess.run([*babel, action, "-i", str(pot), "-d", str(LOCALE), "-l", language],
+        subprocess.run([*babel, action, "-i", str(pot), "-d", str(LOCALE), "-l", language,
+                        *(["--no-fuzzy-matching"] if action == "update" else [])],
                        cwd=ROOT, check=True)
     subprocess.run([*babel, "compile", "-d", str(LOCALE), "--statistics"], cwd=ROOT, check=True)
 

@@ -1,6 +1,6 @@
 """`make run`: the whole product on one machine.
 
-    python -m dev.run [--port 8080] [--var var] [--no-captcha]
+    python -m dev.run [--port 8080] [--var var] [--no-captcha]      (or: make run ARGS="...")
 
 1. starts moto server (DynamoDB and SES, each DynamoDB call atomic: dev/moto_server.py) on
    127.0.0.1, replaying the requests recorded in
@@ -34,6 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 STATE_FILE = "run.json"
+# The exit status when nothing was started because of something already there (a running copy,
+# a taken port): `make run` reports the message without a make error on top.
+NOT_STARTED = 2
 RECORDING = "moto-recording.jsonl"
 
 # DynamoDB and SES calls that change nothing: dropped from the recording before it is replayed.
@@ -297,11 +300,14 @@ def main(argv: list[str] | None = None) -> int:
     if running:
         print(f"traces is already running (pid {running['pid']}) at {running['url']}/ with the data in "
               f"{args.var}. Stop it with Ctrl-C in its terminal first.", file=sys.stderr)
-        return 1
+        return NOT_STARTED
     if not port_free(args.port):
-        print(f"Port {args.port} is already taken by another program: stop it, or choose another "
-              f"port with `python -m dev.run --port 8081`.", file=sys.stderr)
-        return 1
+        other = args.port + 1 if args.port < 65535 else 8081
+        python = os.path.relpath(PYTHON, Path.cwd()) if PYTHON.startswith(str(ROOT)) else PYTHON
+        print(f"Port {args.port} is already taken by another program. Stop it, or choose another "
+              f"port:\n    make run ARGS=\"--port {other}\"\nor\n    {python} -m dev.run --port {other}",
+              file=sys.stderr)
+        return NOT_STARTED
 
     stack = Stack(args)
     stop = threading.Event()

@@ -99,7 +99,8 @@ article {{ border: 1px solid #6b6b6b; margin: 0 0 1.5rem; padding: 0 1rem 1rem; 
 h2 {{ font-size: 1.2rem; margin: .75rem 0 .25rem; }}
 dl {{ display: grid; grid-template-columns: max-content 1fr; gap: 0 1rem; margin: 0 0 .5rem; }}
 dt {{ font-weight: 600; }} dd {{ margin: 0; }}
-pre {{ white-space: pre-wrap; background: #f2f4f7; padding: .75rem; border-left: 4px solid #5a2d82; }}
+pre {{ white-space: pre-wrap; overflow-wrap: anywhere; background: #f2f4f7; padding: .75rem; border-left: 4px solid #5a2d82; }}
+dd {{ overflow-wrap: anywhere; }}
 a {{ color: #0a4fa3; }}
 :focus-visible {{ outline: 3px solid #ffbf47; box-shadow: 0 0 0 5px #1b1b1b; }}
 iframe {{ width: 100%; min-height: 22rem; border: 1px solid #6b6b6b; background: #fff; }}
@@ -246,14 +247,20 @@ class Handler(BaseHTTPRequestHandler):
                 return
             target = target / "index.html"
         if not target.is_file():
-            self._send(404, b"<!doctype html><html lang=en><title>Not found</title><h1>Page not found</h1>"
-                            b"<p><a href=/fr/index.html>TRACES</a></p></html>", "text/html; charset=utf-8",
-                       SITE_HEADERS)
+            self._not_found(relative)
             return
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type in ("application/javascript",):
             content_type += "; charset=utf-8"
         self._send(200, target.read_bytes(), content_type, SITE_HEADERS)
+
+    def _not_found(self, relative: str):
+        """The site's own 404 page, in the language of the address (French by default)."""
+        language = "en" if relative.startswith("en/") else "fr"
+        page = self.site / language / "404.html"
+        body = page.read_bytes() if page.is_file() else b"Not found\n"
+        self._send(404, body, "text/html; charset=utf-8" if page.is_file() else "text/plain; charset=utf-8",
+                   SITE_HEADERS)
 
     def _proxy(self):
         length = int(self.headers.get("Content-Length") or 0)

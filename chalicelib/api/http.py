@@ -8,6 +8,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 from chalice import Response
 
@@ -205,6 +206,16 @@ def _depth(value) -> int:
             break
         pending.extend((child, level + 1) for child in item)
     return deepest
+
+
+def paged(request, items: list, cursor: str | None) -> Response:
+    """One page of a list: the items, and when there is more, the address of the next page in a
+    Link header (RFC 8288), the same query with its cursor."""
+    headers = {"Cache-Control": "no-store"}
+    if cursor:
+        params = {**dict(request.query_params or {}), "cursor": cursor}
+        headers["Link"] = f'<{request.path}?{urlencode(params)}>; rel="next"'
+    return Response(body=items, status_code=200, headers=headers)
 
 
 def query(request, *allowed: str) -> dict:

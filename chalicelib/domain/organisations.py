@@ -110,8 +110,12 @@ def similar_names(a: str, b: str) -> bool:
     return a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} "
 
 
-def place_key(country: str, city: str) -> str:
-    return f"{country}#{folded(city)}"
+def place_key(country: str, city: str, name: str) -> str | None:
+    """The duplicate check's key: country, city and the name's first significant word, so that
+    the check reads the few look-alikes, not every operator of the city. Names that are alike
+    (equal, or one the other's beginning) share it; None for a name with no significant word."""
+    words = name_key(name).split()
+    return f"{country}#{folded(city)}#{words[0]}" if words else None
 
 
 def _choices(value, allowed, form: FieldCollector, name: str) -> set:

@@ -13,13 +13,27 @@ def time_zone(value, zones: frozenset[str]) -> str:
     return value
 
 
-def muted(value) -> set[str]:
-    """{"user_creation_requests": true, "role_requests": false} -> the kinds turned off."""
-    if not isinstance(value, dict) or not set(value) <= set(OPTIONAL_NOTIFICATIONS) or not all(
+def applicable(role_kinds, administers: bool) -> tuple[str, ...]:
+    """The digests a person may receive, from the kinds of their valid roles and whether they
+    administer an organisation: user creation requests go to authorities (SPEC 1.4); role
+    requests to those who decide them: authorities, control bodies, administrators (SPEC 2.2)."""
+    kinds = set(role_kinds or ())
+    found = []
+    if "authority" in kinds:
+        found.append("user_creation_requests")
+    if kinds & {"authority", "control_body"} or administers:
+        found.append("role_requests")
+    return tuple(found)
+
+
+def muted(value, offered=OPTIONAL_NOTIFICATIONS) -> set[str]:
+    """{"user_creation_requests": true, "role_requests": false} -> the kinds turned off. Only the
+    digests `offered` to the person may be named."""
+    if not isinstance(value, dict) or not set(value) <= set(offered) or not all(
             isinstance(v, bool) for v in value.values()):
         raise FieldError(N_("This value is not valid."))
     return {kind for kind, wanted in value.items() if not wanted}
 
 
-def notifications(muted_kinds) -> dict[str, bool]:
-    return {kind: kind not in (muted_kinds or ()) for kind in OPTIONAL_NOTIFICATIONS}
+def notifications(muted_kinds, offered=OPTIONAL_NOTIFICATIONS) -> dict[str, bool]:
+    return {kind: kind not in (muted_kinds or ()) for kind in offered}

@@ -59,14 +59,9 @@ def authority_codes() -> frozenset[str]:
 
 @lru_cache(maxsize=2)
 def countries(language: str = "en") -> list[dict]:
-    """ISO 3166-1 countries from pycountry, named in `language`, sorted by name."""
-    import gettext
-
-    import pycountry
-
-    translate = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language],
-                                    fallback=True).gettext
-    return sorted(({"code": c.alpha_2, "name": translate(c.name)} for c in pycountry.countries),
+    """ISO 3166-1 countries named in `language`, sorted by name (data/countries.json, extracted
+    from pycountry by dev/countries.py)."""
+    return sorted(({"code": c["code"], "name": c.get(language) or c["en"]} for c in items("countries")),
                   key=lambda c: c["name"])
 
 

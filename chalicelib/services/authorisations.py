@@ -15,7 +15,7 @@ from ..domain import organisations as org_rules
 from ..domain.errors import Conflict, Invalid, N_, NotFound
 from ..domain.registration import FieldCollector
 from ..mail import mailer
-from ..store import audit, base
+from ..store import audit, base, paging
 from ..store import authorisations as store
 from ..store import organisations as orgs
 from ..store.accounts import Account
@@ -156,26 +156,34 @@ def mine(current: Current) -> dict:
 
 # What a validator lists: the requests to decide, or the roles to suspend or reinstate.
 LISTED = (store.REQUESTED, store.VALID, store.SUSPENDED)
+PAGE_SIZE = 50   # roles read and shown per request
 
 
-def pending(current: Current, status: str | None = None) -> list[dict]:
-    """The roles in `status` (default: requested) that the caller may decide on: those of the
-    organisations they administer and those routed to an authority or control body they hold a
-    valid role in. One Query each."""
+def pending(current: Current, status: str | None = None, cursor: str | None = None):
+    """A page of the roles in `status` (default: requested) that the caller may decide on: those
+    of the organisations they administer, then those routed to an authority or control body they
+    hold a valid role in, at most PAGE_SIZE read per request. (items, cursor of the next page)."""
     status = status or store.REQUESTED
     if status not in LISTED:
         raise Invalid({"status": N_("This value is not one of the choices.")})
     account = current.account
-    found = {}
-    for organisation_id in sorted(account.administered):
-        found.update({a.id: a for a in store.waiting_in(organisation_id, status)})
-    for organisation_id, kind in sorted(account.roles.items()):
-        if kind in (org_rules.AUTHORITY, org_rules.CONTROL_BODY):
-            found.update({a.id: a for a in store.waiting_for(organisation_id, status)})
-    # Requests made at registration have no validator: the account's validation decides them.
-    listed = [a for a in found.values()
-              if a.account_id != account.id and (a.validator_id or status != store.REQUESTED)]
-    return [view(a) for a in sorted(listed, key=lambda a: a.created_at)]
+    administered = sorted(account.administered)
+    validating = [o for o, kind in sorted(account.roles.items())
+                  if kind in (org_rules.AUTHORITY, org_rules.CONTROL_BODY)]
+
+    def keep(found: Authorisation, source) -> bool:
+        # Requests made at registration have no validator: the account's validation decides
+        # them. A role routed to the caller's authority in an organisation they administer is
+        # listed once, with that organisation.
+        return (found.account_id != account.id and bool(found.validator_id or status != store.REQUESTED)
+                and not (source.index is Authorisation.by_validator and found.organisation_id in administered))
+
+    try:
+        page = paging.read(store.to_decide(administered, validating, status), cursor, PAGE_SIZE,
+                           PAGE_SIZE, keep=keep)
+    except ValueError:
+        raise Invalid({"cursor": N_("This value is not valid.")}) from None
+    return [view(a) for a in page.items], page.cursor
 
 
 # --- decisions ------------------------------------------------------------------------------

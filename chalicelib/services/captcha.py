@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError
 
+from ..config import settings
 from ..domain.errors import Invalid, N_
 from ..store.tokens import CAPTCHA, Token
 from . import credentials
@@ -31,6 +32,7 @@ def challenge(now: datetime) -> dict:
     code = new_code()
     challenge_id = credentials.new_token()
     Token(credentials.token_hash(challenge_id), kind=CAPTCHA, answer_hash=_answer_hash(code),
+          test_code=code if settings.captcha_test_hook else None,
           expires_at=now + LIFETIME, ttl=now + LIFETIME).save()
     image = ImageCaptcha(width=240, height=80).generate(code).getvalue()
     audio = bytes(AudioCaptcha().generate(code))

@@ -8,13 +8,21 @@ from ..store import organisations as orgs
 from ..store.organisations import Organisation
 
 
-def index_fields(organisation: Organisation) -> None:
-    """The derived attributes that the indexes and the free-text search read."""
+INDEXED = ("kind_name", "search_text", "place", "place_name")
+
+
+def index_fields(organisation: Organisation) -> list:
+    """Sets the derived attributes that the indexes and the free-text search read; returns the
+    update actions that write them."""
     organisation.kind_name = orgs.sort_key(organisation.kind, organisation.name, organisation.id)
     organisation.search_text = rules.search_text({
         "name": organisation.name, "code": organisation.code,
         "identifiers": orgs.identifiers_of(organisation)})
-    organisation.place = rules.place_key(organisation.country, organisation.city or "")
+    organisation.place = rules.place_key(organisation.country, organisation.city or "", organisation.name)
+    organisation.place_name = orgs.place_name(organisation.kind, rules.name_key(organisation.name)) \
+        if organisation.place else None
+    return [getattr(Organisation, name).set(getattr(organisation, name)) if getattr(organisation, name)
+            else getattr(Organisation, name).remove() for name in INDEXED]
 
 
 def competent_of(organisation: Organisation) -> str:

@@ -33,7 +33,7 @@ def me(current: Current) -> dict:
                             "administrator": r.administrator} for r in roles],
         "authorisation_counts": counts,
         "time_zone": account.time_zone or preferences.DEFAULT_TIME_ZONE,
-        "notifications": preferences.notifications(account.muted_notifications),
+        "notifications": preferences.notifications(account.muted_notifications, _offered(account)),
         "csrf_token": current.session.csrf_token,
     }
 
@@ -71,6 +71,10 @@ def profile_actions(account: Account, changes: dict) -> list:
 PREFERENCES = ("time_zone", "notifications")
 
 
+def _offered(account: Account) -> tuple[str, ...]:
+    return preferences.applicable(account.roles.values(), bool(account.administered))
+
+
 def preference_actions(account: Account, data: dict) -> list:
     form = registration.FieldCollector()
     actions = []
@@ -78,7 +82,7 @@ def preference_actions(account: Account, data: dict) -> list:
         zone = form.check("time_zone", preferences.time_zone, data["time_zone"], reference.time_zones())
         actions.append(Account.time_zone.set(zone))
     if "notifications" in data:
-        muted = form.check("notifications", preferences.muted, data["notifications"])
+        muted = form.check("notifications", preferences.muted, data["notifications"], _offered(account))
         if muted is not None:
             muted = (set(account.muted_notifications or ()) - set(data["notifications"])) | muted
             actions.append(Account.muted_notifications.set(muted) if muted

@@ -60,10 +60,14 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-SEARCH_FIELDS = ("status", "email", "name", "postal_code", "organisation")
+SEARCH_FIELDS = ("status", "email", "name", "postal_code", "organisation", "cursor")
+PAGE_SIZE = 50            # accounts shown per page
+EVALUATED_PER_PAGE = 300  # accounts one request reads before the text filter: a rare word
+                          # takes several pages (each with its cursor), never the whole authority
 
 
-def search(current: Current, filters: dict) -> list[dict]:
+def search(current: Current, filters: dict):
+    """(a page of the accounts that match, the cursor of the next page or None)."""
     status = filters.get("status") or None
     if status and status not in rules.STATUSES:
         raise Invalid({"status": N_("This value is not one of the choices.")})
@@ -73,7 +77,12 @@ def search(current: Current, filters: dict) -> list[dict]:
         if len(value) > 100:
             raise Invalid({field: N_("This value is too long.")})
         words += value.casefold().split()
-    return [summary(a) for a in in_jurisdiction(jurisdiction(current), status, words)]
+    try:
+        page = in_jurisdiction(jurisdiction(current), status, words, filters.get("cursor"),
+                               EVALUATED_PER_PAGE, PAGE_SIZE)
+    except ValueError:
+        raise Invalid({"cursor": N_("This value is not valid.")}) from None
+    return [summary(a) for a in page.items], page.cursor
 
 
 def _write(account: Account, action: str, current: Current, now: datetime, actions: list,
@@ -234,11 +243,9 @@ def save(current: Current, data: dict, now: datetime) -> dict:
                                          name=org_changes.get("name", account.organisation_name),
                                          country=account.country,
                                          city=org_changes.get("city", account.city))
-        index_fields(organisation)
         Org = orgs.Organisation
-        org_actions = [getattr(Org, field).set(v) for field, v in org_changes.items()] + [
-            Org.kind_name.set(organisation.kind_name), Org.search_text.set(organisation.search_text),
-            Org.place.set(organisation.place)]
+        org_actions = [getattr(Org, field).set(v) for field, v in org_changes.items()] + \
+            index_fields(organisation)
         account.organisation_name, account.city = organisation.name, organisation.city
         account.postal_code = org_changes.get("postal_code", account.postal_code)
         actions += [Account.organisation_name.set(account.organisation_name),

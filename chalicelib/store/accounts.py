@@ -5,6 +5,7 @@ from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, 
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
+from . import paging
 from .base import meta
 
 PENDING = "confirmed"      # value of `queue` while an account waits for its authority
@@ -191,20 +192,18 @@ def find_by_email(key: str) -> Account | None:
 
 
 def in_jurisdiction(authority_ids: list[str], status: str | None, text: list[str],
-                    limit: int = 50) -> list[Account]:
-    """The back office search: one Query per authority the caller belongs to (usually one),
-    narrowed by status through the sort key and by text through a filter."""
-    found = []
-    for authority_id in authority_ids:
-        condition = None
-        for word in text:
-            clause = Account.search_text.contains(word)
-            condition = clause if condition is None else condition & clause
-        key = Account.status_created.startswith(f"{status}#") if status else None
-        found.extend(Account.by_authority.query(authority_id, range_key_condition=key,
-                                                filter_condition=condition,
-                                                scan_index_forward=False, limit=limit))
-    return found[:limit]
+                    cursor: str | None, evaluated: int, shown: int) -> paging.Page:
+    """A page of the back office search: the accounts of the caller's authorities (usually one
+    Query), newest first, narrowed by status through the sort key and by text through a filter;
+    at most `evaluated` accounts read, so a rare word costs the same as a common one."""
+    condition = None
+    for word in text:
+        clause = Account.search_text.contains(word)
+        condition = clause if condition is None else condition & clause
+    key = Account.status_created.startswith(f"{status}#") if status else None
+    sources = [paging.Source(Account.by_authority, authority_id, key, forward=False)
+               for authority_id in authority_ids]
+    return paging.read(sources, cursor, evaluated, shown, filter_condition=condition)
 
 
 def pending_requests() -> list[Account]:

@@ -4,6 +4,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from .base import meta
+from .paging import Source
 
 REQUESTED, VALID, REJECTED, SUSPENDED, WITHDRAWN = "requested", "valid", "rejected", "suspended", "withdrawn"
 
@@ -107,12 +108,12 @@ def waiting_requests() -> list[Authorisation]:
     return list(Authorisation.role_queue.query(REQUESTED))
 
 
-def waiting_in(organisation_id: str, status: str = REQUESTED) -> list[Authorisation]:
-    """Roles of one organisation in `status` (for its administrators)."""
-    return holders(organisation_id, status)
+def to_decide(administered: list[str], validating: list[str], status: str) -> list[Source]:
+    """The Queries of a validator's list of roles in `status`, in order: those of each
+    organisation they administer, then those routed to each authority or control body they
+    hold a role in (read a page at a time with store.paging)."""
+    def in_status():
+        return Authorisation.status_created.startswith(f"{status}#")
 
-
-def waiting_for(validator_id: str, status: str = REQUESTED) -> list[Authorisation]:
-    """Roles in `status` routed to one authority or control body."""
-    return list(Authorisation.by_validator.query(
-        validator_id, Authorisation.status_created.startswith(f"{status}#")))
+    return [Source(Authorisation.by_organisation, o, in_status()) for o in administered] + \
+        [Source(Authorisation.by_validator, v, in_status()) for v in validating]

@@ -6,6 +6,7 @@ from pynamodb.attributes import (ListAttribute, MapAttribute, NumberAttribute, U
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from . import paging
 from .base import meta
 
 OPERATOR, CONTROL_BODY, AUTHORITY = "operator", "control_body", "authority"
@@ -24,14 +25,15 @@ class ByCountry(GlobalSecondaryIndex):
 
 
 class ByPlace(GlobalSecondaryIndex):
-    """The duplicate check: the organisations of one city (`<country>#<folded city>`)."""
+    """The duplicate check: the organisations of one city whose name starts with the same
+    significant word (`<country>#<folded city>#<word>`), by kind then significant name."""
 
     class Meta:
         index_name = "by_place"
         projection = AllProjection()
 
     place = UnicodeAttribute(hash_key=True)
-    kind_name = UnicodeAttribute(range_key=True)
+    place_name = UnicodeAttribute(range_key=True)
 
 
 class Organisation(Model):
@@ -66,7 +68,8 @@ class Organisation(Model):
     jurisdiction_regions = UnicodeSetAttribute(null=True)
     # Folded name, identifiers and codes: the directory's free-text search filters on it.
     search_text = UnicodeAttribute(null=True)
-    place = UnicodeAttribute(null=True)              # "<country>#<folded city>" (by_place)
+    place = UnicodeAttribute(null=True)              # "<country>#<folded city>#<word>" (by_place)
+    place_name = UnicodeAttribute(null=True)         # "<kind>#<significant name>" (by_place)
     version = NumberAttribute(default=0)             # optimistic concurrency of edits
     updated_at = UTCDateTimeAttribute(null=True)
 
@@ -101,10 +104,10 @@ def identifiers_of(organisation: Organisation) -> list[dict]:
 
 
 def search(country: str, kind: str | None, section: str | None, activity: str | None,
-           words: list[str], start: dict | None, page_size: int):
-    """One page of the directory: ONE Query on by_country (key: country, kind prefix), narrowed by
-    filters. Returns (organisations, the key to continue from or None). A page may hold fewer
-    than `page_size` matches; the key says whether there is more."""
+           words: list[str], cursor: str | None, evaluated: int, shown: int) -> paging.Page:
+    """A page of the directory: ONE Query on by_country (key: country, kind prefix), narrowed by
+    filters, at most `evaluated` organisations read. A page may hold fewer matches than
+    `shown`; its cursor says whether there is more."""
     condition = None
     clauses = ([Organisation.sections.contains(section)] if section else []) + \
         ([Organisation.activities.contains(activity)] if activity else []) + \
@@ -112,20 +115,26 @@ def search(country: str, kind: str | None, section: str | None, activity: str | 
     for clause in clauses:
         condition = clause if condition is None else condition & clause
     key = Organisation.kind_name.startswith(f"{kind}#") if kind else None
-    results = Organisation.by_country.query(country, range_key_condition=key,
-                                            filter_condition=condition, page_size=page_size,
-                                            last_evaluated_key=start)
-    try:
-        page = next(results.page_iter)
-    except StopIteration:
-        return [], None
-    found = [Organisation.from_raw_data(item) for item in page.get("Items", [])]
-    return found, results.page_iter.last_evaluated_key
+    return paging.read([paging.Source(Organisation.by_country, country, key)], cursor, evaluated,
+                       shown, filter_condition=condition)
 
 
-def in_place(place: str, kind: str) -> list[Organisation]:
-    """The organisations of a kind in one city (one Query)."""
-    return list(Organisation.by_place.query(place, Organisation.kind_name.startswith(f"{kind}#")))
+def place_name(kind: str, name_key: str) -> str:
+    """No id at the end (index keys need not be unique): a name sorts before the longer names
+    that start with it, as "bio import" before "bio import lyon"."""
+    return f"{kind}#{name_key}"
+
+
+def similar_candidates(place: str, kind: str, name_key: str, limit: int) -> list[Organisation]:
+    """The organisations of a kind in one city whose significant name starts with the same word
+    (`place` is "<country>#<folded city>#<word>") and sorts nearest to `name_key`: those that
+    start with it, then those just before it (where the names it starts with are). Two Queries,
+    at most `limit` read."""
+    after = Organisation.place_name.between(f"{kind}#{name_key}", f"{kind}#{name_key}\U0010ffff")
+    before = Organisation.place_name.between(f"{kind}#", f"{kind}#{name_key}")
+    found = list(Organisation.by_place.query(place, after, limit=limit // 2)) + \
+        list(Organisation.by_place.query(place, before, scan_index_forward=False, limit=limit - limit // 2))
+    return list({o.id: o for o in found}.values())   # the same name is in both
 
 
 def get(organisation_id: str) -> Organisation | None:

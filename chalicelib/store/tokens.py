@@ -15,5 +15,8 @@ class Token(Model):
     kind = UnicodeAttribute()
     account_id = UnicodeAttribute(null=True)
     answer_hash = UnicodeAttribute(null=True)
+    # The captcha's code in clear, kept only under TRACES_CAPTCHA_TEST_HOOK (local and test
+    # stages, see config.py) so that browser tests can read it; absent everywhere else.
+    test_code = UnicodeAttribute(null=True)
     expires_at = UTCDateTimeAttribute()
     ttl = TTLAttribute()

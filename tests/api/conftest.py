@@ -154,3 +154,90 @@ def operator_without_administrator(name: str = "Bio Négoce Rhône", postal_code
     index_fields(organisation)
     organisation.save()
     return organisation.id
+
+
+# --- every AWS call of the API and of the jobs is granted by their IAM policy ----------------
+
+_ACTING = threading.local()
+_POLICIES = {}
+_WRITES = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+           "ConditionCheck": "ConditionCheckItem"}
+
+
+def _resources(operation: str, params: dict):
+    """(IAM action, table, index) of each item of one DynamoDB call."""
+    if operation == "TransactWriteItems":
+        for item in params["TransactItems"]:
+            (kind, detail), = item.items()
+            yield _WRITES[kind], detail["TableName"], None
+    elif operation == "TransactGetItems":
+        for item in params["TransactItems"]:
+            yield "GetItem", item["Get"]["TableName"], None
+    elif operation in ("BatchGetItem", "BatchWriteItem"):
+        for table_name in params["RequestItems"]:
+            yield operation, table_name, None
+    else:
+        yield operation, params.get("TableName"), params.get("IndexName")
+
+
+def _refused(function: str, service: str, operation: str, params: dict) -> list[str]:
+    """What the function's policy (deploy/template.py, for the test stage) does not grant."""
+    from chalicelib.store.tables import MODELS
+    from deploy import template
+
+    if function not in _POLICIES:
+        _POLICIES[function] = template.policy("test", function)["Statement"]
+    statements = _POLICIES[function]
+    if service == "ses":
+        return [] if any(f"ses:{operation}" in s["Action"] and s["Condition"]["StringEquals"][
+            "ses:FromAddress"] == params.get("Source") for s in statements) else [f"ses:{operation}"]
+    logical = {model.Meta.table_name: f"Table{model.__name__}" for model in MODELS}
+    missing = []
+    for action, table_name, index in _resources(operation, params):
+        resource = ({"Fn::Sub": f"${{{logical[table_name]}.Arn}}/index/{index}"} if index
+                    else {"Fn::GetAtt": [logical[table_name], "Arn"]})
+        if not any(f"dynamodb:{action}" in s["Action"] and resource in s["Resource"] for s in statements):
+            missing.append(f"dynamodb:{action} on {table_name}" + (f" index {index}" if index else ""))
+    return missing
+
+
+@pytest.fixture(autouse=True)
+def granted_calls(monkeypatch):
+    """Each call the API (a request through the Chalice app) or a scheduled job makes must be
+    granted by that function's IAM policy: ACCESS in deploy/template.py, one line per table."""
+    from botocore.client import BaseClient
+    from chalice import Chalice
+
+    from app import app
+    from chalicelib import jobs  # noqa: F401
+
+    def acting(function, call):
+        def wrapper(*args, **kwargs):
+            outer = getattr(_ACTING, "function", None)
+            _ACTING.function = outer or function
+            try:
+                return call(*args, **kwargs)
+            finally:
+                _ACTING.function = outer
+        return wrapper
+
+    monkeypatch.setattr(Chalice, "__call__", acting("api_handler", Chalice.__call__))
+    for source in app.event_sources:
+        module = __import__(f"chalicelib.jobs.{source.name}", fromlist=["run"])
+        monkeypatch.setattr(module, "run", acting(source.name, module.run))
+    original = BaseClient._make_api_call
+    problems = set()
+
+    def checked(self, operation, params):
+        function = getattr(_ACTING, "function", None)
+        service = self.meta.service_model.service_name
+        if function and service in ("dynamodb", "ses"):
+            problems.update(f"{function}: {refused}" for refused in
+                            _refused(function, service, operation, params))
+        return original(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", checked)
+    yield
+    # Checked after the test: inside a request, an exception would become a 500 response.
+    assert not problems, ("not granted (add it to ACCESS in deploy/template.py): "
+                          + "; ".join(sorted(problems)))

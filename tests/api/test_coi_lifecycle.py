@@ -397,3 +397,12 @@ def test_pdf_for_parties_only(world):
     assert coi["number"] in text
     assert world.person["stranger"].get(f"/api/cois/{coi['id']}/pdf",
                                         headers={"Accept": browser_accept}).status_code == 404
+
+
+def test_commodities_by_name_or_code_in_the_request_language(world):
+    importer = world.person["importer"]
+    found = importer.get("/api/commodities?q=dattes").json_body
+    assert any(c["code"] == "0804 10 00" for c in found)
+    english = world.person["importer"].get("/api/commodities?q=0804", headers={"Accept-Language": "en"})
+    assert english.status_code == 200 and all(c["code"].startswith("0804") for c in english.json_body)
+    assert importer.get("/api/commodities?q=" + "x" * 101).status_code == 400

@@ -11,7 +11,22 @@ def test_the_profile_shows_the_default_preferences(api, mailbox, authority, new_
     make_valid(api, mailbox, authority)
     me = logged_in(new_api, EMAIL).get("/api/me").json_body
     assert me["time_zone"] == "Europe/Paris"
-    assert me["notifications"] == {"user_creation_requests": True, "role_requests": True}
+    # The first person of a new operator administers it: the role requests digest concerns them,
+    # the authorities' digest does not.
+    assert me["notifications"] == {"role_requests": True}
+    assert authority.get("/api/me").json_body["notifications"] == {
+        "user_creation_requests": True, "role_requests": True}
+
+
+def test_an_operator_who_decides_nothing_is_offered_no_digest(api, mailbox, authority, new_api):
+    make_valid(api, mailbox, authority)
+    organisation_id = logged_in(new_api, EMAIL).get("/api/me").json_body["organisation"]["id"]
+    make_valid(api, mailbox, authority, "paul.martin@bio-lyon.fr", organisation={"id": organisation_id})
+    colleague = logged_in(new_api, "paul.martin@bio-lyon.fr")
+    assert colleague.get("/api/me").json_body["notifications"] == {}
+    refused = colleague.patch("/api/me", {"notifications": {"role_requests": False}})
+    assert refused.status_code == 400 and "notifications" in refused.json_body["error"]["fields"]
+    assert colleague.patch("/api/me", {"time_zone": "Europe/Berlin"}).status_code == 200
 
 
 def test_a_person_sets_time_zone_format_language_and_notifications_at_once(api, mailbox, authority, new_api):
@@ -23,10 +38,12 @@ def test_a_person_sets_time_zone_format_language_and_notifications_at_once(api, 
     assert response.status_code == 200, response.json_body
     me = person.get("/api/me").json_body
     assert (me["time_zone"], me["language"], me["notification_format"]) == ("America/Cayenne", "en", "text")
-    assert me["notifications"] == {"user_creation_requests": True, "role_requests": False}
-    person.patch("/api/me", {"notifications": {"user_creation_requests": False}})
-    assert person.get("/api/me").json_body["notifications"] == {
-        "user_creation_requests": False, "role_requests": False}
+    assert me["notifications"] == {"role_requests": False}
+    # The authorities' digest is not offered to an operator.
+    assert person.patch("/api/me", {"notifications": {"user_creation_requests": False}}).status_code == 400
+    authority.patch("/api/me", {"notifications": {"user_creation_requests": False}})
+    assert authority.get("/api/me").json_body["notifications"] == {
+        "user_creation_requests": False, "role_requests": True}
 
 
 def test_bad_preferences_are_refused_and_change_nothing(api, mailbox, authority, new_api):

@@ -1,5 +1,9 @@
-"""Browser tests: the stack dev.run starts (fresh data folder, free ports, captcha off), driven by
-Debian's Chromium through Playwright. Every page visited is screenshotted and checked by axe-core.
+"""Browser tests: the stack dev.run starts (fresh data folder, free ports), driven by Debian's
+Chromium through Playwright. Every page visited is screenshotted and checked by axe-core.
+
+The anti-automation code is on, as `make run` has it. The tests read each code through the
+test-only hook of the local and test stages (TRACES_CAPTCHA_TEST_HOOK: the challenge keeps its
+code in the tokens table, which the tests read from the stack's moto server; prod refuses it).
 
     .venv/bin/python -m pytest tests/browser        # needs /usr/bin/chromium and `npm ci`
 """
@@ -69,15 +73,36 @@ class Stack:
             raw = error.read()
             return error.code, json.loads(raw) if raw else None
 
+    def captcha_code(self, captcha_id: str) -> str:
+        """The code of an anti-automation challenge, through the test-only hook."""
+        import boto3
+
+        from chalicelib.services.credentials import token_hash
+
+        client = boto3.client("dynamodb", endpoint_url=self.state["moto"], region_name="eu-west-1",
+                              aws_access_key_id="testing", aws_secret_access_key="testing")
+        item = client.get_item(TableName=self.env["TRACES_TABLE_PREFIX"] + "tokens",
+                               Key={"token_hash": {"S": token_hash(captcha_id)}}).get("Item") or {}
+        assert "test_code" in item, "no code kept for this challenge: is TRACES_CAPTCHA_TEST_HOOK on?"
+        return item["test_code"]["S"]
+
+    def captcha(self) -> dict:
+        """A fresh challenge's fields for POST /api/accounts, with its code."""
+        status, challenge = self.api("GET", "/captcha")
+        assert status == 200, challenge
+        return {"captcha_id": challenge["captcha_id"],
+                "captcha_answer": self.captcha_code(challenge["captcha_id"])}
+
     def register_and_confirm(self, email: str, password: str, answer: str, first: str, last: str,
-                             postal_code: str = "69003") -> None:
+                             postal_code: str = "69003", organisation: dict | None = None) -> None:
         """A person with a confirmed request (status confirmed), through the API."""
-        status, _ = self.api("POST", "/accounts", {
+        organisation = organisation or {"name": f"{last} SARL", "address": "5 quai Rambaud",
+                                        "postal_code": postal_code, "city": "Lyon", "country": "FR"}
+        status, _ = self.api("POST", "/accounts", {**self.captcha(),
             "email": email, "email_confirmation": email, "password": password,
             "password_confirmation": password, "secret_question_id": 3, "secret_answer": answer,
             "first_name": first, "last_name": last, "language": "en", "notification_format": "html",
-            "organisation": {"name": f"{last} SARL", "address": "5 quai Rambaud",
-                             "postal_code": postal_code, "city": "Lyon", "country": "FR"}})
+            "organisation": organisation})
         assert status == 202
         link = next(link for m in self.mails(email) for link in m["links"] if "token=" in link)
         token = link.split("token=", 1)[1]
@@ -101,8 +126,9 @@ def stack(tmp_path_factory):
     log = open(var / "run.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "dev.run", "--port", str(port), "--moto-port", str(_free_port()),
-         "--var", str(var), "--no-captcha", "--no-jobs", "--quiet"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**_clean_environment(), "PYTHONUNBUFFERED": "1"})
+         "--var", str(var), "--no-jobs", "--quiet"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**_clean_environment(), "PYTHONUNBUFFERED": "1", "TRACES_CAPTCHA_TEST_HOOK": "true"})
     state_file = var / "run.json"
     deadline = time.monotonic() + 240
     while not state_file.exists():
@@ -116,7 +142,7 @@ def stack(tmp_path_factory):
     from dev.run import stage_environment
 
     env = {**_clean_environment(), **stage_environment("local"), "TRACES_SITE_URL": state["url"],
-           "TRACES_CAPTCHA": "false", "AWS_ENDPOINT_URL": state["moto"],
+           "TRACES_CAPTCHA_TEST_HOOK": "true", "AWS_ENDPOINT_URL": state["moto"],
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
            "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}
     try:
@@ -144,9 +170,9 @@ def new_page(browser):
     """A fresh browser (own cookies and sessionStorage) per person; several may be open."""
     contexts = []
 
-    def make(locale: str = "fr-FR") -> Page:
+    def make(locale: str = "fr-FR", width: int = 1280) -> Page:
         # bypass_csp: axe-core is injected as an inline script, which the site's CSP forbids.
-        context = browser.new_context(locale=locale, bypass_csp=True, viewport={"width": 1280, "height": 900})
+        context = browser.new_context(locale=locale, bypass_csp=True, viewport={"width": width, "height": 900})
         context.set_default_timeout(15000)
         contexts.append(context)
         return context.new_page()

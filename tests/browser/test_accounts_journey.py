@@ -39,6 +39,23 @@ def open_mail_link(page: Page, stack, check, to: str, pattern: str, name: str) -
     return href
 
 
+def captcha_id(page: Page) -> str:
+    expect(page.locator("#captcha-image")).to_have_attribute("src", re.compile("^data:image/png"))
+    return page.locator("#f-captcha-id").input_value()
+
+
+def summary_targets(page: Page, form: str) -> list[str]:
+    """The fields the error summary links to, in its order."""
+    return page.locator(f"{form} .error-summary .error-list a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href').slice(1))")
+
+
+def in_page_order(page: Page, ids: list[str]) -> bool:
+    return page.evaluate("""ids => ids.every((id, i) => i === 0 ||
+        (document.getElementById(ids[i - 1]).compareDocumentPosition(document.getElementById(id))
+         & Node.DOCUMENT_POSITION_FOLLOWING))""", ids)
+
+
 def log_in(page: Page, stack, lang: str, email: str, password: str) -> None:
     page.goto(f"{stack.url}/{lang}/login.html")
     page.get_by_label(re.compile("^(E-mail|Courrier électronique)$")).fill(email)
@@ -61,7 +78,50 @@ def test_registration_errors_are_shown_next_to_the_fields_and_typed_values_stay(
     expect(page.locator("#f-password")).to_have_attribute("aria-describedby", re.compile("f-password-error"))
     assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
     expect(page.locator("#f-email")).to_have_value("marie@ferme-dupont.fr")
+    # The summary lists the problems in the order of the page, the first one focused.
+    targets = summary_targets(page, "#register-form")
+    assert targets[0] == "f-email-confirmation" and targets[-1] == "f-captcha-answer", targets
+    assert in_page_order(page, targets), targets
+    expect(page.locator("#f-email-confirmation")).to_be_focused()
     check(page, "register-fr-errors")
+
+
+def test_with_the_code_on_one_round_names_every_problem_and_the_code_serves_once(stack, new_page, check):
+    """The registration journey as `make run` has it: the anti-automation code is on."""
+    assert stack.state["captcha"] == "true"
+    page = new_page("fr-FR")
+    register_form(page, stack, "fr")
+    first_code = captcha_id(page)
+    first_answer = stack.captcha_code(first_code)
+    # Half the form, and the right code: every missing field is named at once; the code is spent.
+    page.locator("#f-email").fill(PERSON["email"])
+    page.locator("#f-first-name").fill(PERSON["first_name"])
+    page.locator("#f-captcha-answer").fill(first_answer)
+    page.get_by_role("button", name="Soumettre").click()
+    expect(page.locator("#register-form .error-summary")).to_be_visible()
+    for name in ("email-confirmation", "password", "secret-question-id", "secret-answer", "last-name",
+                 "organisation-name", "organisation-postal-code"):
+        expect(page.locator(f"#f-{name}-error")).to_be_visible()
+    expect(page.locator("#f-captcha-answer-error")).to_have_count(0)  # the code was right
+    expect(page.locator("#f-first-name")).to_have_value(PERSON["first_name"])
+    second_code = captcha_id(page)
+    assert second_code != first_code  # a new code for the next round
+    expect(page.locator("#f-captcha-answer")).to_have_value("")
+    # An empty form with no code: the fields and the code, in one answer.
+    page.reload()
+    register_form(page, stack, "fr")
+    third_code = captcha_id(page)
+    page.get_by_role("button", name="Soumettre").click()
+    expect(page.locator("#f-captcha-answer-error")).to_be_visible()
+    expect(page.locator("#f-email-error")).to_be_visible()
+    expect(page.locator("#f-organisation-city-error")).to_be_visible()
+    targets = summary_targets(page, "#register-form")
+    assert len(targets) >= 10 and in_page_order(page, targets), targets
+    check(page, "register-fr-errors-with-code")
+    # The first code no longer works, whatever the form holds.
+    status, body = stack.api("POST", "/accounts", {"captcha_id": first_code, "captcha_answer": first_answer})
+    assert status == 400 and "captcha_answer" in body["error"]["fields"]
+    assert captcha_id(page) != third_code
 
 
 def test_person_registers_through_the_form_and_confirms_from_the_mailbox(stack, new_page, check):
@@ -82,8 +142,15 @@ def test_person_registers_through_the_form_and_confirms_from_the_mailbox(stack, 
     page.locator("#f-organisation-postal-code").fill("69400")
     page.locator("#f-organisation-city").fill("Villefranche-sur-Saône")
     page.locator("#f-organisation-country").select_option("FR")
-    expect(page.locator("#captcha-image")).to_have_attribute("src", re.compile("^data:image/png"))
-    page.locator("#f-captcha-answer").fill("ignored")  # the stack runs with TRACES_CAPTCHA=false
+    # A wrong code first: only the code is named, everything typed stays, a new code comes.
+    wrong = captcha_id(page)
+    page.locator("#f-captcha-answer").fill("000000" if stack.captcha_code(wrong) != "000000" else "111111")
+    page.get_by_role("button", name="Soumettre").click()
+    expect(page.locator("#f-captcha-answer-error")).to_be_visible()
+    assert summary_targets(page, "#register-form") == ["f-captcha-answer"]
+    expect(page.locator("#f-captcha-answer")).to_be_focused()
+    expect(page.locator("#f-organisation-city")).to_have_value("Villefranche-sur-Saône")
+    page.locator("#f-captcha-answer").fill(stack.captcha_code(captcha_id(page)))
     page.get_by_role("button", name="Soumettre").click()
     done = page.locator("#register-done")
     expect(done).to_be_visible()
@@ -114,6 +181,9 @@ def test_unconfirmed_link_and_not_yet_valid_login_are_explained(stack, new_page,
     check(page, "confirm-fr-invalid")
     log_in(page, stack, "fr", PERSON["email"], PERSON["password"])
     expect(page.locator("#login-form .error-summary")).to_be_visible()
+    # The next step: confirm from the e-mail, then wait for the authority's e-mail.
+    expect(page.locator("#login-not-valid-help")).to_be_visible()
+    expect(page.locator("#login-not-valid-help")).to_contain_text("autorité locale")
     check(page, "login-fr-not-valid-yet")
 
 
@@ -166,13 +236,21 @@ def test_activated_person_logs_in_in_english_and_sees_the_profile(stack, new_pag
     # Preferences: a time zone from the list and one digest turned off.
     expect(page.locator("#f-time-zone")).to_have_value("Europe/Paris")
     page.locator("#f-time-zone").fill("Indian/Reunion")
+    # She administers her new operator: the role requests digest concerns her, the authorities'
+    # digest does not and is not offered.
+    expect(page.locator("#f-notify-user-creation-requests")).to_be_hidden()
+    # The form pattern of the site: a box of the site's size with its label beside it.
+    box = page.locator("#f-notify-role-requests").bounding_box()
+    label = page.locator("label[for=f-notify-role-requests]").bounding_box()
+    assert box["width"] >= 20 and label["x"] > box["x"] + box["width"] and abs(label["y"] - box["y"]) < box["height"], (box, label)
     page.get_by_label("Récapitulatif des demandes d'autorisation à décider").uncheck()
     page.get_by_role("button", name="Enregistrer les préférences").click()
     expect(page.locator("#page-status")).to_contain_text("enregistr")
     page.reload()
     expect(page.locator("#f-time-zone")).to_have_value("Indian/Reunion")
-    expect(page.locator("#f-notify-roles")).not_to_be_checked()
-    expect(page.locator("#f-notify-users")).to_be_checked()
+    expect(page.locator("#f-notify-role-requests")).not_to_be_checked()
+    expect(page.locator("#f-notify-role-requests")).to_be_visible()
+    expect(page.locator("#f-notify-user-creation-requests")).to_be_hidden()
     page.locator("#f-time-zone").fill("Mars/Olympus")
     page.get_by_role("button", name="Enregistrer les préférences").click()
     expect(page.locator("#f-time-zone-error")).to_contain_text("fuseau horaire")
@@ -184,6 +262,11 @@ def test_five_wrong_passwords_lock_the_account(stack, new_page, check):
     for attempt in range(5):
         log_in(page, stack, "en", PERSON["email"], f"Wrong-Password-{attempt}!")
         expect(page.locator("#login-form .error-summary")).to_be_visible()
+        # From the third failure on, the page says an account may be locked and how to recover.
+        expect(page.locator("#login-locked-help")).to_be_visible() if attempt >= 2 else \
+            expect(page.locator("#login-locked-help")).to_be_hidden()
+    expect(page.locator("#login-locked-help").get_by_role("link", name="request a new password")).to_have_attribute(
+        "href", "/en/forgot-password.html")
     check(page, "login-en-wrong-password")
     log_in(page, stack, "en", PERSON["email"], PERSON["password"])
     expect(page.locator("#login-form .error-summary")).to_be_visible()
@@ -211,6 +294,9 @@ def test_temporary_password_leads_through_the_forced_change(stack, new_page, che
     log_in(page, stack, "en", PERSON["email"], temporary)
     expect(page).to_have_url(re.compile(r"/en/password-forced\.html$"))
     expect(page.locator("#password-form")).to_be_visible()
+    # Nothing else is reachable before the change: the menu offers only "Log out".
+    expect(page.locator(".main-nav li:visible")).to_have_count(1)
+    expect(page.locator(".main-nav").get_by_role("link", name="Log out")).to_be_visible()
     check(page, "password-forced-en")
     page.locator("#f-new-password").fill(NEW_PASSWORD)
     page.locator("#f-new-password-confirmation").fill(NEW_PASSWORD)
@@ -228,6 +314,7 @@ def test_voluntary_change_and_logout(stack, new_page, check):
     expect(page).to_have_url(re.compile(r"/en/profile\.html$"))
     page.get_by_role("link", name="Change my password").click()
     expect(page.locator("#password-form")).to_be_visible()
+    expect(page.locator("#f-new-password-hint")).not_to_contain_text("temporary")
     check(page, "password-change-en")
     page.locator("#f-current-password").fill(NEW_PASSWORD)
     page.locator("#f-new-password").fill(PERSON["password"] + "x")
@@ -241,6 +328,35 @@ def test_voluntary_change_and_logout(stack, new_page, check):
     check(page, "logout-en")
     page.goto(f"{stack.url}/en/profile.html")
     expect(page).to_have_url(re.compile(r"/en/login\.html\?"))
+
+
+def test_the_login_page_shows_the_menu_of_someone_logging_in(stack, new_page):
+    page = new_page("en-GB")
+    log_in(page, stack, "en", PERSON["email"], NEW_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/en/profile\.html$"))
+    expect(page.locator(".main-nav").get_by_role("link", name="My profile")).to_be_visible()
+    page.goto(f"{stack.url}/en/login.html")
+    nav = page.locator(".main-nav")
+    expect(nav.get_by_role("link", name="Log in")).to_be_visible()
+    expect(nav.get_by_role("link", name="My profile")).to_be_hidden()
+    expect(nav.get_by_role("link", name="Log out")).to_be_hidden()
+
+
+def test_the_lock_hint_is_the_same_for_an_unknown_address(stack, new_page):
+    """No enumeration: the hint depends on the failures in this tab, not on the account."""
+    known, unknown = new_page("en-GB"), new_page("en-GB")
+    for page, email in ((known, PERSON["email"]), (unknown, f"nobody.{secrets.token_hex(3)}@ferme-dupont.fr")):
+        for attempt in range(3):
+            log_in(page, stack, "en", email, f"Not-The-Password-{attempt}!")
+            expect(page.locator("#login-form .error-summary")).to_be_visible()
+        expect(page.locator("#login-locked-help")).to_be_visible()
+    for part in ("#login-form .error-summary", "#login-locked-help"):
+        assert known.locator(part).inner_text() == unknown.locator(part).inner_text()
+    # A success resets the count.
+    log_in(known, stack, "en", PERSON["email"], NEW_PASSWORD)
+    expect(known).to_have_url(re.compile(r"/en/profile\.html$"))
+    known.goto(f"{stack.url}/en/login.html")
+    expect(known.locator("#login-locked-help")).to_be_hidden()
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

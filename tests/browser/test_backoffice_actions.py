@@ -19,8 +19,10 @@ def authority_opens(page: Page, stack, email: str) -> None:
     page.goto(f"{stack.url}/en/backoffice/index.html?email={email}")
     row = page.locator("#results-table tbody tr", has_text=email)
     expect(row).to_be_visible()
+    expect(row).to_contain_text("France")  # the country's name, not its code
     row.get_by_role("link").click()
     expect(page.locator("#account .js-email")).to_have_text(email)
+    expect(page.locator("#account .js-country")).to_have_text("France")
 
 
 def log_in(page: Page, stack, email: str, password: str) -> None:

@@ -10,11 +10,13 @@ def test_every_page_is_built_in_french_and_english_with_its_language(tmp_path):
     pages = build_site.build(tmp_path / "site")
     assert len(pages) == 2 * len(build_site.PAGES)
     for language in ("fr", "en"):
-        for _template, path, _page_id, _extra in build_site.PAGES:
+        for _template, path, _page_id, extra in build_site.PAGES:
             html = (tmp_path / "site" / language / path).read_text("utf-8")
             assert f'<html lang="{language}">' in html
-            # the language switch points at the same page in the other language
-            assert f'href="/fr/{path}"' in html and f'href="/en/{path}"' in html
+            # the language switch points at the same page in the other language (the 404 page's
+            # at the home page)
+            shown = extra.get("page", path)
+            assert f'href="/fr/{shown}"' in html and f'href="/en/{shown}"' in html
     assert 'url=/fr/' in (tmp_path / "site" / "index.html").read_text("utf-8")
     assert (tmp_path / "site" / "static" / "site.js").exists()
 
@@ -35,12 +37,34 @@ def test_the_french_catalog_translates_every_message():
     assert not untranslated
 
 
-def test_each_page_with_its_stylesheet_and_script_stays_under_60_kb(tmp_path):
+def test_each_page_with_its_stylesheets_and_scripts_stays_under_60_kb(tmp_path):
     site = tmp_path / "site"
     build_site.build(site)
-    assets = sum((site / "static" / name).stat().st_size for name in ("site.css", "site.js"))
     for page in site.glob("*/**/*.html"):
-        assert page.stat().st_size + assets < 60 * 1024, page
+        html = page.read_text("utf-8")
+        scripts = build_site.ASSET.findall(html)
+        plain = {build_site.unversioned(s) for s in scripts}
+        assert "/static/site.js" in plain and "/static/site.css" in plain, page
+        assert all(build_site.VERSIONED.search(s) for s in scripts), page   # named by content
+        size = page.stat().st_size + sum((site / s.lstrip("/")).stat().st_size for s in set(scripts))
+        assert size == build_site.page_size(html, site) < 60 * 1024, page
+
+
+def test_each_page_loads_the_script_of_its_page_id(tmp_path):
+    site = tmp_path / "site"
+    build_site.build(site)
+    scripts = {p.name for p in (build_site.TEMPLATES / "static" / "js").glob("*.js")}
+    for _template, path, page_id, _extra in build_site.PAGES:
+        html = (site / "fr" / path).read_text("utf-8")
+        loaded = {build_site.unversioned(s).rsplit("/", 1)[1] for s in build_site.ASSET.findall(html)
+                  if "/js/" in s}
+        assert loaded <= scripts, (path, loaded - scripts)
+        mine = {name for name in loaded
+                if f'pages["{page_id}"]' in (build_site.TEMPLATES / "static" / "js" / name).read_text()
+                or f"pages.{page_id} =" in (build_site.TEMPLATES / "static" / "js" / name).read_text()}
+        assert len(mine) <= 1, path
+        if page_id not in ("index", "not-found"):
+            assert mine, f"{path}: no script registers traces.pages[{page_id!r}]"
 
 
 def test_replay_keeps_only_the_requests_that_change_data(tmp_path):
@@ -81,3 +105,37 @@ def test_mailbox_lists_newest_first_with_clickable_escaped_links():
     assert page.index("New &lt;b&gt;") < page.index("Old")
     assert '<a href="http://127.0.0.1:8080/fr/confirm.html?token=abc">' in page
     assert "<script>" not in page
+
+
+def test_a_taken_port_is_explained_with_the_commands_that_work(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert run.main(["--port", str(port), "--var", str(tmp_path)]) == run.NOT_STARTED
+    message = capsys.readouterr().err
+    assert f"Port {port} is already taken" in message
+    assert f'make run ARGS="--port {port + 1}"' in message
+    assert f"-m dev.run --port {port + 1}" in message and "\n    python -m" not in message
+
+
+def test_make_run_passes_its_args_and_adds_no_error_when_nothing_was_started(tmp_path):
+    import shutil
+    import socket
+    import subprocess
+
+    if not shutil.which("make") or not (build_site.ROOT / ".venv" / ".installed").exists():
+        import pytest
+
+        pytest.skip("needs make and the .venv that `make` creates")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(["make", "--no-print-directory", "run", f"ARGS=--port {port} --var {tmp_path}"],
+                              cwd=build_site.ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Port {port} is already taken" in done.stderr
+    assert "make: ***" not in done.stdout + done.stderr and "Error" not in done.stderr

@@ -28,5 +28,5 @@ def _key(value):
 def test_every_french_message_is_translated():
     with (LOCALE / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as po:
         catalog = read_po(po)
-    missing = [m.id for m in catalog if m.id and not _translated(m)]
+    missing = [m.id for m in catalog if m.id and (not _translated(m) or m.fuzzy)]  # a fuzzy guess is not shipped
     assert missing == []

@@ -1,28 +1,163 @@
-"""The deployment template declares what the code uses: every table with its indexes and TTL."""
-from deploy import template
+"""The deployment template as `make package` writes it (chalice's template merged with
+deploy/template.py's, read here without building the zip): what the code uses is declared, and
+an operator can deploy it as it is. The zip's size and start are checked by `make package`."""
+import json
+
+import pytest
+
 from chalicelib.store.tables import MODELS
+from deploy import package, template
+from dev.site_server import SITE_HEADERS
+
+STAGE = "prod"
 
 
-def test_every_table_is_declared_with_its_indexes_and_ttl():
-    resources = template.resources("test")["Resources"]
+@pytest.fixture(scope="module")
+def sam(tmp_path_factory) -> dict:
+    path = package.sam_template(STAGE, tmp_path_factory.mktemp("package"))
+    return json.loads(path.read_text())
+
+
+@pytest.fixture(scope="module")
+def resources(sam) -> dict:
+    return sam["Resources"]
+
+
+def of_type(resources: dict, kind: str) -> dict:
+    return {name: r for name, r in resources.items() if r["Type"] == kind}
+
+
+def test_the_template_lints_clean(sam, tmp_path):
+    path = tmp_path / "sam.json"
+    path.write_text(json.dumps(sam))
+    assert package.lint(path) == ""
+
+
+def test_every_table_is_declared_with_its_indexes_ttl_and_protection(resources):
     for model in MODELS:
-        declared = resources[f"Table{model.__name__}"]["Properties"]
-        assert declared["TableName"] == model.Meta.table_name
-        assert declared["KeySchema"][0]["KeyType"] == "HASH"
+        declared = resources[f"Table{model.__name__}"]
+        properties = declared["Properties"]
+        assert properties["TableName"].startswith("traces-prod-")
+        assert properties["KeySchema"][0]["KeyType"] == "HASH"
         expected = {index.Meta.index_name for index in model._indexes.values()}
-        assert {i["IndexName"] for i in declared.get("GlobalSecondaryIndexes", [])} == expected
+        assert {i["IndexName"] for i in properties.get("GlobalSecondaryIndexes", [])} == expected
+        assert properties["DeletionProtectionEnabled"] and declared["DeletionPolicy"] == "Retain"
+        assert properties["BillingMode"] == "PAY_PER_REQUEST"
     assert resources["TableSession"]["Properties"]["TimeToLiveSpecification"]["Enabled"]
     assert resources["TableToken"]["Properties"]["TimeToLiveSpecification"]["AttributeName"] == "ttl"
 
 
-def test_the_site_and_the_api_share_one_origin():
-    distribution = template.resources("test")["Resources"]["Site"]["Properties"]["DistributionConfig"]
-    assert [b["PathPattern"] for b in distribution["CacheBehaviors"]] == ["/api/*"]
+def test_the_api_function_is_sized_for_the_password_hash(resources):
+    functions = of_type(resources, "AWS::Serverless::Function")
+    assert set(functions) == set(template.functions().values())
+    api = functions["APIHandler"]["Properties"]
+    assert api["MemorySize"] >= 1024 and api["Timeout"] <= 30
+    # below one vCPU (1769 MB), argon2 runs on one lane
+    assert api["Environment"]["Variables"]["TRACES_PASSWORD_HASH_PROFILE"] == "rfc9106_low_memory_p1"
+    for name in ("LockInactive", "AuthorityDigest"):
+        assert functions[name]["Properties"]["Timeout"] >= 300
 
 
-def test_the_lambda_policy_allows_no_scan_and_only_the_product_tables():
-    statements = template.policy("test")["Statement"]
-    actions = {a for s in statements for a in s["Action"]}
-    assert "dynamodb:Scan" not in actions and "dynamodb:DeleteTable" not in actions
-    tables = statements[0]["Resource"]
-    assert all(":table/" + "traces-test-" in arn for arn in tables)
+def test_each_function_logs_to_its_own_group_with_retention(resources):
+    groups = {r["Properties"]["LogGroupName"]: r["Properties"]["RetentionInDays"]
+              for r in of_type(resources, "AWS::Logs::LogGroup").values()}
+    for function in of_type(resources, "AWS::Serverless::Function").values():
+        assert groups[f"/aws/lambda/{function['Properties']['FunctionName']}"] == 90
+
+
+def _role_policy(resources: dict, function: dict) -> list[dict]:
+    role = resources[function["Properties"]["Role"]["Fn::GetAtt"][0]]
+    (policy,) = role["Properties"]["Policies"]
+    return policy["PolicyDocument"]["Statement"]
+
+
+def _text(value) -> str:
+    return json.dumps(value)
+
+
+def test_one_role_per_function_with_only_what_its_code_calls(resources):
+    functions = of_type(resources, "AWS::Serverless::Function")
+    roles = {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()}
+    assert len(roles) == len(functions)
+    tables = {f"Table{model.__name__}": model.Meta.table_name.removeprefix("traces-test-") for model in MODELS}
+    by_logical = {logical: name for name, logical in template.functions().items()}
+    for logical, function in functions.items():
+        statements = _role_policy(resources, function)
+        actions = {a for s in statements for a in s["Action"]}
+        assert not {"dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:DeleteTable"} & actions
+        touched = {table for s in statements for table in tables if table in _text(s["Resource"])}
+        assert {tables[t] for t in touched} == set(template.ACCESS[by_logical[logical]])
+        for statement in statements:
+            resource = _text(statement["Resource"])
+            # names, not wildcards: only the log streams of the function's own group are open
+            assert "*" not in resource.replace(f"{function['Properties']['FunctionName']}:*", "")
+            if "TableAuditRecord" in resource:    # the audit is append-only
+                assert set(statement["Action"]) <= {"dynamodb:PutItem", "dynamodb:Query"}
+        logs = next(s for s in statements if s["Sid"] == "Logs")
+        assert f"/aws/lambda/{function['Properties']['FunctionName']}:*" in _text(logs["Resource"])
+
+
+def test_every_table_and_function_has_its_grants():
+    names = {model.Meta.table_name.removeprefix("traces-test-") for model in MODELS}
+    granted = {table for access in template.ACCESS.values() for table in access}
+    assert granted <= names
+    assert names <= granted, "a new table: give its function(s) one line in deploy/template.py ACCESS"
+    assert set(template.ACCESS) == set(template.functions())
+    config = template.chalice_config()
+    for stage in ("dev", "prod"):
+        files = config["stages"][stage]["lambda_functions"]
+        assert {f: files[f]["iam_policy_file"] for f in files} == {
+            f: template.policy_file(stage, f).name for f in template.functions()}
+
+
+def test_the_site_and_the_api_share_one_origin_reached_only_through_cloudfront(resources):
+    distribution = resources["Site"]["Properties"]["DistributionConfig"]
+    (api,) = distribution["CacheBehaviors"]
+    assert api["PathPattern"] == "/api/*" and api["TargetOriginId"] == "api"
+    origin = next(o for o in distribution["Origins"] if o["Id"] == "api")
+    assert origin["OriginCustomHeaders"] == [{"HeaderName": "X-Origin-Verify",
+                                              "HeaderValue": {"Ref": "OriginSecret"}}]
+    variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["TRACES_ORIGIN_SECRET"] == {"Ref": "OriginSecret"}
+    assert resources["RestAPI"]["Properties"]["EndpointConfiguration"] == "REGIONAL"
+
+
+def test_both_behaviours_send_the_local_security_headers_and_hsts(resources):
+    distribution = resources["Site"]["Properties"]["DistributionConfig"]
+    behaviours = [distribution["DefaultCacheBehavior"], *distribution["CacheBehaviors"]]
+    assert all(b["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeaders"} for b in behaviours)
+    headers = resources["SecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert headers["ContentSecurityPolicy"]["ContentSecurityPolicy"] == SITE_HEADERS["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in SITE_HEADERS["Content-Security-Policy"]
+    assert headers["ReferrerPolicy"]["ReferrerPolicy"] == SITE_HEADERS["Referrer-Policy"]
+    assert headers["ContentTypeOptions"]["Override"] and headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+
+
+def test_the_site_behaviour_maps_directories_and_unknown_paths(resources):
+    distribution = resources["Site"]["Properties"]["DistributionConfig"]
+    site = distribution["DefaultCacheBehavior"]
+    assert {a["EventType"] for a in site["FunctionAssociations"]} == {"viewer-request", "viewer-response"}
+    assert all(a["FunctionARN"]["Fn::GetAtt"][0] == "SiteRouter" for a in site["FunctionAssociations"])
+    assert "FunctionAssociations" not in distribution["CacheBehaviors"][0]
+    # custom error responses would also replace the API's JSON 403 and 404
+    assert "CustomErrorResponses" not in distribution
+    assert resources["SiteRouter"]["Properties"]["FunctionCode"] == template.router_code()
+
+
+def test_logins_are_throttled_and_failed_jobs_are_kept_and_alarmed(resources):
+    limits = {(m["ResourcePath"], m["HttpMethod"]): m["ThrottlingRateLimit"]
+              for m in resources["RestAPI"]["Properties"]["MethodSettings"]}
+    assert limits[("/*", "*")] and limits[("/~1api~1session", "POST")] <= 10
+    routes = template._app().routes
+    assert all(method in routes[path].keys() for path, method in template.HASHING_ROUTES)
+    failures = of_type(resources, "AWS::Lambda::EventInvokeConfig")
+    assert {f["Properties"]["FunctionName"]["Ref"] for f in failures.values()} == {"LockInactive", "AuthorityDigest"}
+    assert all(f["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+               == {"Fn::GetAtt": ["JobFailures", "Arn"]} for f in failures.values())
+    alarmed = {_text(a["Properties"]["Dimensions"]) for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
+    for name in ("LockInactive", "AuthorityDigest", "APIHandler"):
+        assert any(f'"Ref": "{name}"' in dimension for dimension in alarmed)
+    for job in ("LockInactive", "AuthorityDigest"):
+        statements = _role_policy(resources, resources[job])
+        assert any(s["Action"] == ["sqs:SendMessage"] for s in statements)

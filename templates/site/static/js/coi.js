@@ -1,0 +1,93 @@
+// traces: what the certificate of inspection (COI) pages share: the boxes and their fields,
+// values as text, countries and organisations by name. It adds them to window.traces (site.js's
+// helpers); coi-view.js and coi-pages.js hold the pages.
+(function () {
+  "use strict";
+  var t = window.traces, T = t.T, doc = document, $ = t.$, $all = t.$all;
+  var names = {}, countries = [];
+  // field -> [type, option (max length, choices or directory kind), activity of an operator]
+  var F = {
+    issuer: ["org", "control_body"], exporter: ["org", "operator", "organic_exporter"],
+    national_reference: ["text", 250], countries_of_origin: ["countries"], country_of_export: ["country"],
+    member_state: ["member"], authority: ["org", "authority"], border_control_post: ["org", "authority"],
+    importer: ["org", "operator", "organic_importer"], release_by_batches: ["bool"],
+    first_consignee: ["org", "operator", "organic_first_consignee"], organisation: ["org", "operator", "responsible_for_load"],
+    cn_code: ["text", 10], trade_name: ["text", 200], lot: ["text", 100], packages: ["int"], packaging: ["text", 50],
+    net_weight: ["weight"], unit: ["choice", ["kg", "l"]], producer: ["org", "operator", "organic_producer"],
+    producer_control_body: ["org", "control_body"], container: ["text", 20], seal: ["text", 50], gross_weight: ["weight"],
+    mode: ["choice", ["sea", "air", "road", "rail"]], identification: ["text", 100],
+    type: ["choice", ["invoice", "bill_of_lading", "airway_bill", "cmr", "rail_waybill", "packing_list", "phytosanitary_certificate",
+      "transaction_certificate", "certificate_of_origin", "analysis_report", "other"]],
+    reference: ["text", 100], date: ["date"], outcome: ["choice"], procedure: ["choice"], country_of_destination: ["country"],
+    control_body: ["org"], at: ["at"]
+  };
+
+  function el(tag, cls, value) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (value !== undefined && value !== null) e.textContent = value;
+    return e;
+  }
+  function empty(v) { return v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length); }
+  function statusWord(s) { return T["coi_" + s] || s; }
+  function coiUrl(id, page) { return t.url("cois/" + (page || "view") + ".html") + "?" + new URLSearchParams({ id: id }); }
+  function coiLink(id, label, page) { var a = el("a", "", label); a.href = coiUrl(id, page); return a; }
+  async function loadCountries() {
+    if (!countries.length) { var r = await t.api("GET", "/reference/countries"); if (r.ok) countries.push.apply(countries, r.data); }
+    return countries;
+  }
+  function countryName(code) {
+    var c = countries.filter(function (x) { return x.code === code; })[0];
+    return code ? (c ? c.name + " (" + code + ")" : code) : T.none;
+  }
+  function countryItems(only) {
+    return countries.filter(function (c) { return !only || only.indexOf(c.code) >= 0; }).map(function (c) { return [c.code, c.name + " (" + c.code + ")"]; });
+  }
+  function orgText(id) {
+    var o = names[id];
+    if (!id) return T.none;
+    return o ? o.name + (o.code ? " (" + o.code + ")" : "") + " – " + [o.city, o.country].filter(Boolean).join(", ") : id;
+  }
+  // A value as text, by the type of its field.
+  function display(name, v) {
+    var type = (F[name] || [])[0];
+    if (empty(v)) return T.none;
+    if (type === "org") return orgText(v);
+    if (type === "country" || type === "member") return countryName(v);
+    if (type === "countries") return v.map(countryName).join(", ");
+    if (type === "bool") return v ? T.yes : T.no;
+    if (type === "choice") return T["o_" + v] || v;
+    if (type === "at") return t.date(v);
+    return String(v) + (name === "gross_weight" ? " kg" : "");
+  }
+  // A box's value in one line of text (history, derived boxes).
+  function boxText(value) {
+    if (empty(value)) return T.none;
+    if (Array.isArray(value)) return value.map(boxText).join(" ; ");
+    if (typeof value !== "object") return String(value);
+    return Object.keys(value).filter(function (k) { return !empty(value[k]) && value[k] !== false; }).map(function (k) {
+      return k === "release_by_batches" ? T.f_release_by_batches : k === "signed_by" ? t.fmt(T.signed_by, { name: value[k] }) : display(k, value[k]);
+    }).join(", ") || T.none;
+  }
+  function legend(box) { var l = $("#box-" + box + " legend"); return l ? l.textContent.trim() : T["box_" + box] || box; }
+  // Tables shown as stacked cards on small screens read their column names from data-label.
+  function labelCells(table) {
+    var heads = $all("thead th", table).map(function (th) { return th.textContent; });
+    $all("tbody tr", table).forEach(function (row) {
+      Array.prototype.forEach.call(row.cells, function (td, i) { if (heads[i]) td.setAttribute("data-label", heads[i]); });
+    });
+  }
+  // GET /cois/{id} of the page's ?id=: the COI, or null after showing why in #coi-problem.
+  async function loadCoi() {
+    var r = await t.api("GET", "/cois/" + encodeURIComponent(t.param("id") || ""), undefined, { guard: true });
+    t.hide(t.byId("coi-loading"));
+    if (r.ok) { Object.assign(names, r.data.organisations || {}); return r.data; }
+    $(".js-message", t.byId("coi-problem")).textContent = r.data.error.message;
+    t.reveal(t.byId("coi-problem"));
+    return null;
+  }
+
+  Object.assign(t, { F: F, names: names, countries: countries, el: el, empty: empty, statusWord: statusWord, coiUrl: coiUrl,
+    coiLink: coiLink, loadCountries: loadCountries, countryName: countryName, countryItems: countryItems,
+    orgText: orgText, display: display, boxText: boxText, legend: legend, labelCells: labelCells, loadCoi: loadCoi });
+})();
