@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM := $(or $(TRACES_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test reset bench catalogs package clean browser
+.PHONY: run test reset bench catalogs package clean browser scanner
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@sh dev/need.sh python3-venv python3 -c "import ensurepip, venv"
@@ -30,7 +30,12 @@ $(NODE_STAMP): package.json package-lock.json
 browser: $(NODE_STAMP)
 	@sh dev/need.sh chromium test -x $(CHROMIUM)
 
-test: $(STAMP) browser
+# The COI PDF's QR code is printed, rasterised and scanned back: poppler and zbar.
+scanner:
+	@sh dev/need.sh poppler-utils pdftoppm -v
+	@sh dev/need.sh zbar-tools zbarimg --version
+
+test: $(STAMP) browser scanner
 	$(PY) -m pytest -q
 
 reset:

@@ -3,21 +3,17 @@ from chalice import Chalice, Cron, Rate
 
 from chalicelib.api import (accounts, authorisations, authority, cois, openapi, organisations,
                             origin, reference, session)
-from chalicelib.api.http import now
+from chalicelib.api.http import edge, now
 
 app = Chalice(app_name="traces")
 app.register_middleware(origin.only_through_the_distribution, "http")
 app.api.binary_types.append("application/pdf")
+app.register_middleware(edge, "http")
 
 for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp, organisations.bp,
-                  authorisations.bp, cois.bp):
+                  authorisations.bp, cois.bp, openapi.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
 
-
-@app.route("/api/openapi.json")
-def openapi_description():
-    """The OpenAPI description of this API."""
-    return openapi.describe(app.routes)
 
 
 @app.schedule(Cron(15, 2, "*", "*", "?", "*"))

@@ -12,8 +12,13 @@ from ..domain import normalise, passwords
 TEMPORARY_DIGITS = 12
 
 
-@lru_cache(maxsize=1)
 def _hasher():
+    """The hasher of the current stage's profile."""
+    return _hasher_of(settings.password_hash_profile)
+
+
+@lru_cache(maxsize=3)
+def _hasher_of(profile_name: str):
     import dataclasses
 
     from argon2 import PasswordHasher, profiles  # on first use: keeps the cold start small
@@ -25,7 +30,7 @@ def _hasher():
     # A stored hash carries its own parameters: changing the profile never breaks a login.
     choices = {"cheapest": profiles.CHEAPEST, "rfc9106_low_memory": profiles.RFC_9106_LOW_MEMORY,
                "rfc9106_low_memory_p1": dataclasses.replace(profiles.RFC_9106_LOW_MEMORY, parallelism=1)}
-    return PasswordHasher.from_parameters(choices[settings.password_hash_profile])
+    return PasswordHasher.from_parameters(choices[profile_name])
 
 
 def hash_password(password: str) -> str:
@@ -42,9 +47,13 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return False
 
 
-@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    return _hasher().hash(secrets.token_urlsafe(16))
+    return _dummy_hash_of(settings.password_hash_profile)
+
+
+@lru_cache(maxsize=2)
+def _dummy_hash_of(profile_name: str) -> str:
+    return _hasher_of(profile_name).hash(secrets.token_urlsafe(16))
 
 
 def hash_answer(answer: str) -> str:

@@ -8,7 +8,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from .. import reference
 from ..config import settings
 from ..domain import accounts as rules
-from ..domain import jurisdiction, registration
+from ..domain import jurisdiction, normalise, registration
 from ..domain.errors import Expired, Invalid, N_, NotFound
 from ..mail import mailer
 from ..store import audit, base
@@ -24,33 +24,17 @@ from .directory import competent_of, index_fields
 def register(data: dict, now: datetime, check_code: Callable[[], None] | None = None) -> None:
     """Creates the account (status new), its organisation request and a confirmation link, in one
     transaction guarded by the e-mail claim. A known e-mail changes nothing and its owner gets a
-    notice instead: the caller cannot tell the two apart.
-
-    `check_code` is the anti-automation check when it is on. It runs on every attempt, whatever
-    the fields hold (so a code serves once, right or wrong), and its error comes in the same
-    answer as every field's: the person corrects the whole form in one round."""
-    problems = {}
-    form = organisation = new_organisation = None
-    try:
-        form = registration.parse(data, reference.secret_question_ids(), reference.country_codes())
-        organisation, new_organisation = _organisation(form, now)
-    except Invalid as error:
-        problems.update(error.fields)
-    if check_code is not None:
-        try:
-            check_code()
-        except Invalid as error:
-            problems.update(error.fields)
-    if problems:
-        raise Invalid(problems)
+    notice instead: the caller cannot tell the two apart."""
+    form, organisation, new_organisation = check_form(data, now, check_code)
     authority_id = jurisdiction.competent_authority(
         organisation.country, organisation.postal_code or "", reference.departement_authorities(),
         reference.authority_codes())
     account_id, authorisation_id = uuid.uuid4().hex, uuid.uuid4().hex
     password_hash = credentials.hash_password(form.password)
     answer_hash = credentials.hash_answer(form.secret_answer)
+    key = normalise.email_key(form.email)
     account = Account(
-        account_id, email=form.email, status=rules.NEW, first_name=form.first_name,
+        account_id, email=form.email, email_key=key, status=rules.NEW, first_name=form.first_name,
         last_name=form.last_name, language=form.language,
         notification_format=form.notification_format, phone=form.phone or None,
         fax=form.fax or None, additional_info=form.additional_info or None,
@@ -71,7 +55,7 @@ def register(data: dict, now: datetime, check_code: Callable[[], None] | None = 
     token = credentials.new_token()
     try:
         with base.transaction() as tx:
-            tx.save(EmailClaim(form.email, account_id=account_id),
+            tx.save(EmailClaim(key, account_id=account_id),
                     condition=EmailClaim.email.does_not_exist())
             tx.save(account)
             tx.save(request)
@@ -82,9 +66,33 @@ def register(data: dict, now: datetime, check_code: Callable[[], None] | None = 
     except TransactWriteError as error:
         if 0 not in base.cancelled_at(error):
             raise
-        _notify_existing(form.email, now)
+        _notify_existing(key, now)
         return
     _send_confirmation(account, token)
+
+
+def check_form(data: dict, now: datetime, check_code: Callable[[], None] | None = None):
+    """Every rule of the registration form and the anti-automation code at once (Invalid),
+    writing nothing; returns the form and its organisation (and whether it is new).
+
+    `check_code` is the anti-automation check when it is on. It runs on every attempt, whatever
+    the fields hold (so a code serves once, right or wrong), and its error comes in the same
+    answer as every field's: the person corrects the whole form in one round."""
+    problems = {}
+    form = organisation = new_organisation = None
+    try:
+        form = registration.parse(data, reference.secret_question_ids(), reference.country_codes())
+        organisation, new_organisation = _organisation(form, now)
+    except Invalid as error:
+        problems.update(error.fields)
+    if check_code is not None:
+        try:
+            check_code()
+        except Invalid as error:
+            problems.update(error.fields)
+    if problems:
+        raise Invalid(problems)
+    return form, organisation, new_organisation
 
 
 def _organisation(form, now: datetime):
@@ -122,9 +130,10 @@ def _send_confirmation(account: Account, token: str) -> None:
                 minutes=int(settings.confirmation_ttl.total_seconds() // 60))
 
 
-def _notify_existing(email: str, now: datetime) -> None:
-    """Someone tried to register an address that has an account: tell its owner (rate-limited)."""
-    account = find_by_email(email)
+def _notify_existing(key: str, now: datetime) -> None:
+    """Someone tried to register an address that has an account: tell its owner (rate-limited),
+    at the address the owner registered."""
+    account = find_by_email(key)
     if account is None or account.status == rules.DELETED or not _take_allowance(account, now):
         return
     mailer.send(account.email, "registration_attempt", account.language,
