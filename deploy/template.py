@@ -30,7 +30,7 @@ API_FUNCTION = "api_handler"   # chalice's name for the function behind the REST
 # every call they make is granted here. A new table used by the API is one line in its map.
 ACCESS = {
     API_FUNCTION: {
-        "accounts": "GetItem BatchGetItem PutItem UpdateItem Query:by_email,by_authority",
+        "accounts": "GetItem BatchGetItem PutItem UpdateItem Query:by_email_key,by_authority",
         "emails": "PutItem",
         "sessions": "GetItem PutItem UpdateItem DeleteItem",
         "tokens": "GetItem PutItem DeleteItem",
