@@ -4,9 +4,11 @@ requests race. Each race is released at once through a barrier; every trial chec
 one request won and that what it committed stayed."""
 import json
 import threading
-from concurrent.futures import ThreadPoolExecutor
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.api.test_concurrency import at_once
 
 TRIALS = 20
 AT_ONCE = 3            # requests for the same thing in each race
@@ -44,22 +46,6 @@ class Client:
         return status
 
 
-def race(*calls) -> list:
-    """Runs the calls in threads released together; their results in order."""
-    barrier, results = threading.Barrier(len(calls)), [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
 def registration(email: str) -> dict:
     return {"email": email, "email_confirmation": email, "password": PASSWORD,
             "password_confirmation": PASSWORD, "secret_question_id": 3, "secret_answer": ANSWER,
@@ -74,21 +60,21 @@ def test_racing_confirmations_and_activations_lose_nothing_on_the_local_stack(st
     account by its authority: each wins exactly once and what it wrote stays."""
     people = [f"race-{trial}@course.example.fr" for trial in range(TRIALS)]
     with ThreadPoolExecutor(4) as pool:
-        assert set(pool.map(lambda email: Client(stack.url).call("POST", "/accounts", registration(email))[0],
-                            people)) == {202}
+        assert set(pool.map(lambda email: Client(stack.url).call(
+            "POST", "/accounts", {**registration(email), **stack.captcha()})[0], people)) == {202}
     tokens = {m["to"]: link.split("token=", 1)[1] for m in stack.mails("@course.example.fr")
               for link in m["links"] if "token=" in link}
     authority = Client(stack.url)
     assert authority.log_in(*AUTHORITY) == 200
     for trial, email in enumerate(people):
-        confirmations = race(*[lambda: Client(stack.url).call("POST", "/accounts/confirm",
+        confirmations = at_once(*[lambda: Client(stack.url).call("POST", "/accounts/confirm",
                                                               {"token": tokens[email]})] * AT_ONCE)
         assert sorted(s for s, _ in confirmations) == [200] + [404] * (AT_ONCE - 1), (trial, confirmations)
         status, found = authority.call("GET", f"/authority/accounts?email=race-{trial}@")
         assert status == 200 and [a["status"] for a in found] == ["confirmed"], (trial, found)
 
         ident = found[0]["id"]
-        activations = race(*[lambda: authority.call("POST", f"/authority/accounts/{ident}/activate")] * AT_ONCE)
+        activations = at_once(*[lambda: authority.call("POST", f"/authority/accounts/{ident}/activate")] * AT_ONCE)
         assert sorted(s for s, _ in activations) == [200] + [409] * (AT_ONCE - 1), (trial, activations)
         status, account = authority.call("GET", f"/authority/accounts/{ident}")
         assert (status, account["status"]) == (200, "valid"), (trial, account)
@@ -103,6 +89,6 @@ def test_the_local_api_server_keeps_each_threads_request_apart():
 
     app = Chalice(app_name="threads")
     per_thread_requests(app)
-    seen = race(*[lambda n=n: (setattr(app, "current_request", n), threading.Event().wait(0.05),
+    seen = at_once(*[lambda n=n: (setattr(app, "current_request", n), threading.Event().wait(0.05),
                                app.current_request)[-1] for n in range(8)])
     assert seen == list(range(8))
