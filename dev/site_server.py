@@ -45,8 +45,10 @@ MAILBOX_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; fr
 # ---------------------------------------------------------------- the development mailbox
 
 def read_messages(moto_url: str) -> list[dict]:
-    """Every e-mail the local SES (moto server) accepted, newest first, parsed."""
-    with urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=10) as response:
+    """Every e-mail the local SES (moto server) accepted, newest first, parsed. moto dumps every
+    service's data (the DynamoDB tables too) and serialises it with the writes: on a busy machine
+    that takes more than 10 s, so the mailbox waits as long as an API call may."""
+    with urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=60) as response:
         data = json.load(response)
     ses = data.get("ses", {})
     found = []
