@@ -1,6 +1,5 @@
 """Languages: the catalogs compiled by Babel (chalicelib/locale/<lang>/LC_MESSAGES/messages.mo),
 and the choice of language from Accept-Language. Message ids are English."""
-import gettext
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,7 +9,9 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 
 
 @lru_cache(maxsize=None)
-def translations(language: str) -> gettext.NullTranslations:
+def translations(language: str):
+    import gettext  # on first use: the cold start does not need it
+
     return gettext.translation("messages", LOCALE_DIR, languages=[language], fallback=True)
 
 

@@ -68,11 +68,15 @@ def slim(zip_path: Path) -> None:
         slimmed.replace(zip_path)
 
 
-# What a cold start imports: app.py and the clients of the services (a first request).
+# What a cold start imports: app.py, the modules its routes import on first use (the services,
+# through chalicelib.api.http.lazy) and the clients of the services (a first request).
 IMPORTED = r"""
-import json, sys
+import importlib, json, sys
 sys.path.insert(0, sys.argv[1])
 import app, boto3
+from chalicelib.api.http import lazy
+for name in sorted(lazy.declared):
+    importlib.import_module(name)
 for service in json.loads(sys.argv[2]):
     boto3.client(service, region_name="eu-west-1")
 print(json.dumps(sorted({getattr(m, "__file__", None) or "" for m in list(sys.modules.values())})))

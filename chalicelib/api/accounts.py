@@ -5,15 +5,16 @@ from chalice import Blueprint
 
 from ..config import settings
 from ..domain.preferences import OPTIONAL_NOTIFICATIONS
-from ..services import captcha, profile, recovery, registration
 from . import security
-from .http import body, now, query, route
+from .http import body, lazy, now, query, route
 from .schema import choice, obj, one_of, string
 from .shapes import (ADDRESS, CONFIRMATION, COUNTRY, EMAIL, ID, INFORMATION, LANGUAGE, NAME, NEW_PASSWORD, NOTHING,
                      NOTIFICATION_FORMAT, OPTIONAL_TEXT, PASSWORD, PHONE, POSTAL_CODE, SECRET_ANSWER,
                      SECRET_QUESTION, STATUS, TEXT)
 
 bp = Blueprint(__name__)
+captcha, profile, recovery, registration = (
+    lazy(f"chalicelib.services.{name}") for name in ("captcha", "profile", "recovery", "registration"))
 
 TOKEN = string(100, min_length=1, description="the `token=` of the link in the e-mail")
 NEW_ORGANISATION = obj({"name": string(200, min_length=1, format="line"),

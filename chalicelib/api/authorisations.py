@@ -1,13 +1,13 @@
 """Roles: ask for one, list mine, list those I may decide, decide."""
 from chalice import Blueprint
 
-from ..services import authorisations
 from . import security
-from .http import body, now, paged, query, route
+from .http import body, lazy, now, paged, query, route
 from .schema import EMPTY, boolean, choice, obj, string
 from .shapes import DECISION, ID, OPTIONAL_EMAIL, OPTIONAL_TEXT, PHONE, REASON, TEXT, listing
 
 bp = Blueprint(__name__)
+authorisations = lazy("chalicelib.services.authorisations")
 
 ROLE = {"type": "object", "required": ["id", "organisation_id", "status"], "properties": {
     "id": TEXT, "organisation_id": TEXT, "organisation_name": OPTIONAL_TEXT,

@@ -2,14 +2,14 @@
 from chalice import Blueprint, Response
 
 from ..domain.accounts import STATUSES
-from ..services import user_admin
 from . import security
-from .http import body, now, paged, query, route
+from .http import body, lazy, now, paged, query, route
 from .schema import EMPTY, choice, obj, string
 from .shapes import (INFORMATION, LANGUAGE, NAME, NOTHING, NOTIFICATION_FORMAT, OPTIONAL_TEXT, PHONE,
                      POSTAL_CODE, REASON, STATUS, TEXT, listing)
 
 bp = Blueprint(__name__)
+user_admin = lazy("chalicelib.services.user_admin")
 
 SEARCH = obj({"status": choice(*STATUSES, ""), **{field: string(100) for field in
                                                  ("email", "name", "postal_code", "organisation")},

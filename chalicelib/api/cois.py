@@ -4,12 +4,11 @@ from chalice import Blueprint, Response
 
 from .. import reference
 from ..domain.errors import Invalid, N_
-from ..services import certificates
-from ..store.cois import Coi
 from . import security
-from .http import body, language, now, query, route
+from .http import body, language, lazy, now, query, route
 
 bp = Blueprint(__name__)
+certificates, stored_cois = lazy("chalicelib.services.certificates"), lazy("chalicelib.store.cois")
 
 
 def _with_coi(coi_id: str):
@@ -17,7 +16,7 @@ def _with_coi(coi_id: str):
     request = bp.current_request
     if not certificates.valid_id(coi_id):
         return security.current(request), None
-    current = security.current(request, items=((Coi, coi_id),))
+    current = security.current(request, items=((stored_cois.Coi, coi_id),))
     return current, current.items[0]
 
 

@@ -3,6 +3,7 @@ the request and describe it in /api/openapi.json), the error mapping, the langua
 body with only the expected fields and a size limit, the clock, and the headers every response
 carries."""
 import functools
+import importlib
 import json
 import logging
 import threading
@@ -20,6 +21,23 @@ from . import schema
 
 log = logging.getLogger("traces")
 MAX_DEPTH = 32   # objects and arrays within each other; more is an attack, not a form
+
+
+class lazy:  # noqa: N801 - used like a module
+    """A module imported when a request first uses it, not when the blueprint is imported: a
+    Lambda's cold start imports the routes and their schemas, and each request what it needs
+    (a login never loads the COI's rules). `certificates = lazy("chalicelib.services.certificates")`
+    then `certificates.read(...)` as with the module itself. `lazy.declared` names them all (the
+    package compiles them ahead, deploy/package.py)."""
+
+    declared: set = set()
+
+    def __init__(self, name: str):
+        self._name = name
+        lazy.declared.add(name)
+
+    def __getattr__(self, attribute: str):
+        return getattr(importlib.import_module(self._name), attribute)
 
 
 def now() -> datetime:

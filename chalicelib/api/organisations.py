@@ -2,16 +2,16 @@
 from chalice import Blueprint
 
 from ..domain.errors import Invalid
-from ..domain.organisations import KINDS
-from ..services import organisations
+from ..domain.vocabulary import KINDS
 from . import security
-from .http import body, now, query, route
+from .http import body, lazy, now, query, route
 from .schema import NOT_EXPECTED, boolean, choice, integer, obj, or_null, string
 from .shapes import (AUTHORITY_FIELDS, CONTROL_BODY_FIELDS, COUNTRY, CURSOR, OPERATOR_FIELDS,
                      OPTIONAL_EMAIL, ORGANISATION, ORGANISATION_FIELDS, ORGANISATION_SUMMARY, PHONE,
                      REASON, page)
 
 bp = Blueprint(__name__)
+organisations = lazy("chalicelib.services.organisations")
 
 SEARCH = obj({"country": COUNTRY, "kind": choice(*KINDS, ""), "section": string(40),
               "activity": string(60), "q": string(100, description="words of the name or a code"),
@@ -39,7 +39,7 @@ def search():
 
 
 @route(bp, "/organisations", methods=["POST"], status=201, body=NEW_OPERATOR, login=True,
-       errors=(409,), returns=ORGANISATION, form=organisations.check_new)
+       errors=(409,), returns=ORGANISATION, form=lambda data: organisations.check_new(data))
 def create():
     """Create an operator (status requested), optionally with my role request in it; a similar
     name in the same city answers 409 possible_duplicate until confirm_duplicate is true."""

@@ -2,13 +2,13 @@
 from chalice import Blueprint
 
 from .. import reference
-from ..services import captcha
 from ..domain.errors import Invalid, N_
-from .http import language, now, query, route
+from .http import language, lazy, now, query, route
 from .schema import obj, string
 from .shapes import TEXT, TEXTS, listing
 
 bp = Blueprint(__name__)
+captcha = lazy("chalicelib.services.captcha")
 
 NAMED = listing({"type": "object", "required": ["id", "name"], "properties": {"id": TEXT, "name": TEXT}})
 

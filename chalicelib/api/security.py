@@ -1,8 +1,6 @@
 """The session cookie, the CSRF header and the current person."""
-from http.cookies import SimpleCookie
-
 from ..config import settings
-from ..services import sessions
+from ..services import sessions     # every logged-in request needs it (and pynamodb with it)
 from .http import now
 
 COOKIE = "traces_session"
@@ -13,6 +11,8 @@ def _cookie(request) -> str | None:
     header = request.headers.get("cookie")
     if not header:
         return None
+    from http.cookies import SimpleCookie
+
     jar = SimpleCookie()
     try:
         jar.load(header)

@@ -1,13 +1,14 @@
 """Log in and out."""
 from chalice import Blueprint, Response
 
-from ..services import login, sessions
+from ..services import sessions
 from . import security
-from .http import body, now, route
+from .http import body, lazy, now, route
 from .schema import obj
 from .shapes import ADDRESS, PASSWORD, TEXT
 
 bp = Blueprint(__name__)
+login = lazy("chalicelib.services.login")
 
 SESSION = {"type": "object", "required": ["csrf_token", "must_change_password", "user"], "properties": {
     "csrf_token": {"type": "string", "description": "send it as X-CSRF-Token with every change"},

@@ -1,6 +1,7 @@
 """Schemas that several resources share: the fields of SPEC 1.1 and 2.1 as the API takes them, and
 the shapes it answers with. Lengths are the domain's (domain/normalise.py, registration.py,
 organisations.py)."""
+from ..domain.vocabulary import AUTHORITY_ROLES, IDENTIFIER_TYPES
 from .schema import array, choice, number, obj, string
 
 EMAIL = string(254, min_length=1, format="email")
@@ -55,8 +56,7 @@ ORGANISATION_FIELDS = {
     "contacts": obj({"phone": PHONE, "fax": PHONE, "email": OPTIONAL_EMAIL,
                      "web_site": string(200, format="line", nullable=True)}, nullable=True,
                     description="at least one of them"),
-    "identifiers": array(obj({"type": choice("eori", "vat", "company_registration", "approval_number",
-                                             "traces", "other"),
+    "identifiers": array(obj({"type": choice(*IDENTIFIER_TYPES),
                               "value": string(50, min_length=1)}, required=["type", "value"]),
                          max_items=10, nullable=True),
     "sections": array(string(40), max_items=50, nullable=True),
@@ -68,7 +68,7 @@ OPERATOR_FIELDS = {"control_body_id": string(40, nullable=True,
                                              description="code of its control body (organic operators)")}
 CONTROL_BODY_FIELDS = {"code": string(40, min_length=1), "certifies_in": array(COUNTRY, max_items=300, nullable=True)}
 AUTHORITY_FIELDS = {"code": string(40, min_length=1),
-                    "role": choice("commission", "organic_authority", "CCA", "BCP", "DDPP", "customs", "other"),
+                    "role": choice(*AUTHORITY_ROLES),
                     "competence": array(string(40), max_items=50, nullable=True),
                     "jurisdiction_regions": array(string(100), max_items=200, nullable=True)}
 

@@ -9,9 +9,8 @@ from . import jurisdiction, normalise
 from .errors import N_
 from .normalise import FieldError
 from .registration import FieldCollector
+from .vocabulary import AUTHORITY, AUTHORITY_ROLES, CONTROL_BODY, IDENTIFIER_TYPES, KINDS, OPERATOR  # noqa: F401
 
-OPERATOR, CONTROL_BODY, AUTHORITY = "operator", "control_body", "authority"
-KINDS = (OPERATOR, CONTROL_BODY, AUTHORITY)
 REQUESTED, VALID = "requested", "valid"
 
 EU_MEMBER_STATES = frozenset(
@@ -19,9 +18,7 @@ EU_MEMBER_STATES = frozenset(
 ORGANIC = "organic"
 ORGANIC_IMPORTER = "organic_importer"
 EORI = "eori"
-IDENTIFIER_TYPES = ("eori", "vat", "company_registration", "approval_number", "traces", "other")
 CONTACTS = ("phone", "fax", "email", "web_site")
-AUTHORITY_ROLES = ("commission", "organic_authority", "CCA", "BCP", "DDPP", "customs", "other")
 ADMINISTRATORS = "admins:{organisation_id}"
 
 _EORI = re.compile(r"^[A-Z]{2}[A-Z0-9]{1,15}$")
