@@ -74,8 +74,61 @@ def mailbox(aws):
     return Mailbox()
 
 
+class Contract:
+    """What /api/openapi.json promises: every answer an API test receives is checked against it
+    (its status described for the operation, its body in the described schema, its media type),
+    so that the description is tested by every test, not only by the fuzzer."""
+
+    def __init__(self):
+        from chalice.local import RouteMatcher
+        from jsonschema import Draft202012Validator
+
+        from app import app
+        from chalicelib.api.openapi import describe
+
+        self.document = describe(app.routes)
+        self.routes = RouteMatcher(list(self.document["paths"]))
+        self.validator = Draft202012Validator
+
+    def check(self, method: str, path: str, response) -> None:
+        try:
+            template = self.routes.match_route(path).route
+        except ValueError:
+            template = None
+        operation = (self.document["paths"].get(template) or {}).get(method.lower())
+        where = f"{method} {path} answered {response.status_code}"
+        if operation is None:            # no such route: the gateway's own 403/404/405
+            assert response.status_code in (403, 404, 405), where
+            return
+        described = operation["responses"].get(str(response.status_code))
+        if response.status_code == 500:  # never described (the fuzzer refuses it), but in the format
+            described = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        assert described is not None, f"{where}, not described ({sorted(operation['responses'])})"
+        if "$ref" in described:
+            described = self.document["components"]["responses"][described["$ref"].rsplit("/", 1)[1]]
+        content = described.get("content")
+        if not content:
+            return
+        media, = content
+        assert response.headers.get("Content-Type", "").split(";")[0] == media, where
+        if media == "application/json":
+            schema = {**content[media]["schema"], "components": self.document["components"]}
+            errors = sorted(self.validator(schema).iter_errors(json.loads(response.body)), key=str)
+            assert not errors, f"{where}, outside its schema: {errors[0].message} at {list(errors[0].path)}"
+
+
+_contract = []
+
+
+def contract() -> Contract:
+    if not _contract:
+        _contract.append(Contract())
+    return _contract[0]
+
+
 class Api:
-    """chalice.test.Client with JSON bodies, a cookie jar and the CSRF header."""
+    """chalice.test.Client with JSON bodies, a cookie jar and the CSRF header; every answer is
+    checked against the API's description (Contract)."""
 
     def __init__(self, client, language="fr"):
         self.client, self.cookie, self.csrf, self.language = client, None, None, language
@@ -89,6 +142,7 @@ class Api:
         sent.update(headers or {})
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         response = getattr(self.client.http, method.lower())(path, headers=sent, body=data)
+        contract().check(method, path, response)
         cookie = response.headers.get("Set-Cookie") or response.headers.get("set-cookie")
         if cookie:
             value = cookie.split(";")[0]

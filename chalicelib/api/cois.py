@@ -3,12 +3,142 @@ the commodities picker; the public verification by number."""
 from chalice import Blueprint, Response
 
 from .. import reference
-from ..domain.errors import Invalid, N_
+from ..domain import coi as coi_rules
+from ..domain import coi_boxes as box_rules
 from . import security
 from .http import body, language, lazy, now, query, route
+from .schema import array, boolean, choice, integer, mapping, obj, or_null, string
+from .shapes import CURSOR, OPTIONAL_TEXT, TEXT, TEXTS
 
 bp = Blueprint(__name__)
 certificates, stored_cois = lazy("chalicelib.services.certificates"), lazy("chalicelib.store.cois")
+
+# --- the boxes a client writes (SPEC 3.1); domain/coi_boxes.py has the same rules --------------
+ORGANISATION = string(64, format="organisation-id", nullable=True)
+COUNTRY = string(2, format="country", nullable=True)
+WEIGHT = string(20, format="weight", nullable=True)
+LINE_TEXT = {length: string(length, format="line", nullable=True) for length in (50, 100, 200, 250)}
+UNIT = choice(*box_rules.UNITS, nullable=True, description="default kg")
+
+
+def _box(fields: dict, description: str) -> dict:
+    """A box of fields: those left out keep their empty value; null empties the box."""
+    return obj(fields, nullable=True, description=description)
+
+
+def _lines(fields: dict, most: int, description: str) -> dict:
+    return {**array(obj(fields), max_items=most, nullable=True), "description": description}
+
+
+BOXES = obj({
+    "box1": _box({"issuer": ORGANISATION}, "issuing control body or authority (of the exporter)"),
+    "box3": _box({"national_reference": LINE_TEXT[250]}, "optional national reference"),
+    "box4": _box({"exporter": ORGANISATION}, "exporter: a valid operator"),
+    "box7": _box({"countries_of_origin": array(string(2, format="country"), max_items=box_rules.MAX_ORIGINS,
+                                               nullable=True)}, "countries of origin"),
+    "box8": _box({"country_of_export": COUNTRY}, "country of export (default: the exporter's)"),
+    "box9": _box({"member_state": string(2, format="member-state", nullable=True),
+                  "authority": ORGANISATION, "border_control_post": ORGANISATION},
+                 "member state of clearance, its verifying authority and the border control post"),
+    "box11": _box({"importer": ORGANISATION}, "importer: organic importer activity and an EORI"),
+    "box12": _box({"first_consignee": ORGANISATION, "release_by_batches": boolean()},
+                  "first consignee, or release for free circulation by batches (not both)"),
+    "rfl": _box({"organisation": ORGANISATION}, "responsible for the load (optional)"),
+    "box13": _lines({
+        "cn_code": string(20, format="cn-code", nullable=True), "trade_name": LINE_TEXT[200],
+        "lot": LINE_TEXT[100], "packages": {**integer(1, 10_000_000, nullable=True), "format": "packages"},
+        "packaging": LINE_TEXT[50], "net_weight": WEIGHT, "unit": UNIT,
+        "producer": ORGANISATION, "producer_control_body": ORGANISATION},
+        box_rules.MAX_LINES, "product lines; boxes 5 and 6 are derived from their producers"),
+    "box14": _lines({"container": string(20, format="container", nullable=True), "seal": LINE_TEXT[50]},
+                    box_rules.MAX_CONTAINERS, "containers and seals (boxes 14 and 15)"),
+    "box16": _box({"gross_weight": WEIGHT, "unit": choice(*box_rules.GROSS_UNITS, nullable=True)},
+                  "total gross weight"),
+    "box17": _box({"mode": choice(*box_rules.TRANSPORT_MODES, nullable=True),
+                   "identification": LINE_TEXT[100]}, "means of transport"),
+    "documents": _lines({"type": choice(*box_rules.DOCUMENT_TYPES, nullable=True),
+                         "reference": LINE_TEXT[100], "date": string(10, format="date", nullable=True)},
+                        box_rules.MAX_DOCUMENTS, "accompanying documents"),
+}, description="the boxes to write, each whole; boxes 2, 5, 10 and the signatures (18, 20, 21) "
+               "are the system's")
+VERSION = integer(1, description="the `version` of the COI as read")
+NEW_COI = obj({"boxes": or_null(BOXES)})
+EDITS = obj({"version": VERSION, "boxes": BOXES}, required=["version", "boxes"])
+JUST_VERSION = obj({"version": VERSION}, required=["version"])
+LINES = array(obj({"line": integer(0, description="index of the line in box 13"),
+                   "packages": BOXES["properties"]["box13"]["items"]["properties"]["packages"],
+                   "net_weight": string(20, min_length=1, format="weight")},
+                  required=["line", "net_weight"]), max_items=box_rules.MAX_LINES)
+ACTIONS = {   # action -> (what it does, its body, the success status); SPEC 3 says who may
+    "submit": ("Submit a draft for certification (draft -> new).", JUST_VERSION, 200),
+    "issue": ("Issue a COI: its issuer signs box 18 (draft or new -> issued).", JUST_VERSION, 200),
+    "verify": ("Verify the consignment: the authority signs box 20 with its outcome.",
+               obj({"version": VERSION, "outcome": choice(*coi_rules.VERIFY_OUTCOMES),
+                    "reason": string(1000, format="multiline", nullable=True,
+                                     description="needed when not released as organic")},
+                   required=["version", "outcome"]), 200),
+    "sign": ("Sign the first consignee's declaration, box 21 (checked -> signed).", JUST_VERSION, 200),
+    "replace": ("Replace an issued COI by a new draft linked both ways.", JUST_VERSION, 201),
+    "extracts": ("Split a base for extracts: a new extract for part of its lines.",
+                 obj({"version": VERSION, "lines": LINES, "box9": BOXES["properties"]["box9"],
+                      "box12": BOXES["properties"]["box12"]}, required=["version", "lines"]), 201),
+    "deplete": ("Close a base for extracts: nothing more is taken from it.", JUST_VERSION, 200),
+    "irregularity": ("Report an irregularity (OFIS) with its description.",
+                     obj({"version": VERSION, "description": string(2000, min_length=1, format="multiline")},
+                         required=["version", "description"]), 200),
+    "delete": ("Delete a draft (its organisation) or a checked COI (an authority).", JUST_VERSION, 200),
+}
+
+# --- what the API answers ---------------------------------------------------------------------
+SIGNATURE = {"type": ["object", "null"], "properties": {"signed_by": TEXT, "organisation": TEXT, "at": TEXT}}
+COI = {"type": "object", "required": ["id", "number", "status", "version", "allowed", "boxes"], "properties": {
+    "id": TEXT, "number": OPTIONAL_TEXT, "status": choice(*coi_rules.STATUSES), "version": {"type": "integer"},
+    "created_by_organisation": TEXT, "created_at": TEXT, "updated_at": TEXT, "issued_at": OPTIONAL_TEXT,
+    "replaces": OPTIONAL_TEXT, "replaced_by": OPTIONAL_TEXT, "extract_of": OPTIONAL_TEXT, "extracts": TEXTS,
+    "irregularity": OPTIONAL_TEXT,
+    "allowed": {"type": "object", "properties": {"edit": TEXTS, "actions": TEXTS},
+                "description": "the boxes the caller may edit and the actions they may take now"},
+    "boxes": {"type": "object", "properties": {
+        **BOXES["properties"],
+        "box2": {"type": "object", "properties": {"procedure": choice(*box_rules.PROCEDURES, nullable=True)}},
+        "box5": {"type": "array", "items": {"type": "object", "properties": {
+            "producer": OPTIONAL_TEXT, "control_body": OPTIONAL_TEXT}}},
+        "box10": {"type": "object", "properties": {"country_of_destination": OPTIONAL_TEXT}},
+        "box18": SIGNATURE, "box21": SIGNATURE,
+        "box20": {**SIGNATURE, "properties": {**SIGNATURE["properties"], "outcome": TEXT, "reason": OPTIONAL_TEXT}},
+    }},
+    "organisations": mapping({"type": "object", "properties": {
+        "name": TEXT, "country": TEXT, "code": OPTIONAL_TEXT, "city": OPTIONAL_TEXT, "kind": TEXT}}),
+    "warnings": TEXTS,
+    "remaining": {"type": ["array", "null"], "description": "a base of extracts: what remains of each line",
+                  "items": {"type": "object", "properties": {"line": {"type": "integer"},
+                                                             "packages": {"type": "integer"},
+                                                             "net_weight": OPTIONAL_TEXT, "unit": OPTIONAL_TEXT}}},
+}}
+
+
+def _page(item: dict) -> dict:
+    return {"type": "object", "required": ["items", "next"],
+            "properties": {"items": {"type": "array", "items": item},
+                           "next": {**OPTIONAL_TEXT, "description": "the cursor of the next page"}}}
+
+
+LIST = obj({"status": choice(*coi_rules.STATUSES, ""), "role": choice(*coi_rules.LIST_ROLES, ""),
+            "number": string(40, description="a COI number (COI.EU.FR.2026.0000042)"), "cursor": CURSOR})
+LISTED = {"type": "object", "required": ["id", "status"], "properties": {
+    "id": TEXT, "number": OPTIONAL_TEXT, "status": TEXT, "created_at": TEXT, "updated_at": TEXT,
+    "roles": TEXTS, "parties": mapping(TEXT), "product": OPTIONAL_TEXT, "lines": {"type": "integer"}}}
+HISTORY = {"type": "object", "required": ["at", "action"], "properties": {
+    "at": TEXT, "person": OPTIONAL_TEXT, "organisation": OPTIONAL_TEXT, "action": TEXT,
+    "status": {"type": "object", "properties": {"old": OPTIONAL_TEXT, "new": OPTIONAL_TEXT}},
+    "changes": mapping({"type": "object", "properties": {"old": {}, "new": {}}}), "details": {"type": "object"}}}
+PUBLIC = {"type": "object", "required": ["number", "status"], "properties": {
+    "number": TEXT, "status": TEXT, "issued_at": OPTIONAL_TEXT,
+    "issuer": {"type": ["object", "null"], "properties": {"name": OPTIONAL_TEXT, "code": OPTIONAL_TEXT}},
+    "country_of_export": OPTIONAL_TEXT, "member_state": OPTIONAL_TEXT,
+    "products": {"type": "array", "items": {"type": "object", "properties": {
+        "cn_code": OPTIONAL_TEXT, "net_weight": OPTIONAL_TEXT, "unit": OPTIONAL_TEXT}}}}}
+COMMODITY = {"type": "object", "required": ["code", "name"], "properties": {"code": TEXT, "name": TEXT}}
 
 
 def _with_coi(coi_id: str):
@@ -20,64 +150,69 @@ def _with_coi(coi_id: str):
     return current, current.items[0]
 
 
-@route(bp, "/cois", methods=["POST"], status=201)
+def _boxes_form(data: dict) -> None:
+    """The domain's check of the boxes sent, so that a box answers with its own message."""
+    certificates.check_boxes(data.get("boxes") or {})
+
+
+@route(bp, "/cois", methods=["POST"], status=201, body=NEW_COI, login=True, returns=COI, form=_boxes_form)
 def create_coi():
     """Create a draft COI (any subset of the boxes)."""
     request = bp.current_request
     current = security.current(request)
-    return certificates.create(current, body(request, "boxes"), now())
+    return certificates.create(current, body(request), now())
 
 
-@route(bp, "/cois")
+@route(bp, "/cois", query=LIST, login=True, returns=_page(LISTED))
 def list_cois():
     """The COIs where my organisations are parties, newest first, paged."""
     request = bp.current_request
-    params = query(request, *certificates.LIST_FIELDS)
+    params = query(request)
     return certificates.search(security.current(request), params)
 
 
-@route(bp, "/cois/{coi_id}")
+@route(bp, "/cois/{coi_id}", login=True, returns=COI)
 def read_coi(coi_id):
     """A COI with what the caller may edit and do (`allowed`)."""
     return certificates.read(*_with_coi(coi_id))
 
 
-@route(bp, "/cois/{coi_id}", methods=["PATCH"])
+@route(bp, "/cois/{coi_id}", methods=["PATCH"], body=EDITS, login=True, errors=(409,), returns=COI,
+       form=_boxes_form)
 def edit_coi(coi_id):
     """Replace whole boxes of a COI, with the version read."""
     current, coi = _with_coi(coi_id)
-    return certificates.update(current, coi, body(bp.current_request, "version", "boxes"), now())
+    return certificates.update(current, coi, body(bp.current_request), now())
 
 
-def _action(action: str, fields: tuple):
+def _action(action: str, summary: str, schema: dict, status: int):
     def view(coi_id):
         current, coi = _with_coi(coi_id)
-        data = body(bp.current_request, "version", *fields)
-        found, status = certificates.act(current, coi, action, data, now())
-        return Response(body=found, status_code=status)
+        certificates.permitted(current, coi, action)
+        found, answered = certificates.act(current, coi, action, body(bp.current_request), now())
+        return Response(body=found, status_code=answered)
 
     view.__name__ = f"{action}_coi"
-    view.__doc__ = f"{action.capitalize()} a COI."
-    route(bp, f"/cois/{{coi_id}}/{action}", methods=["POST"])(view)
+    view.__doc__ = summary
+    route(bp, f"/cois/{{coi_id}}/{action}", methods=["POST"], status=status, body=schema, login=True,
+          errors=(409,), returns=COI)(view)
 
 
-ACTION_FIELDS = {"submit": (), "issue": (), "verify": ("outcome", "reason"), "sign": (),
-                 "replace": (), "extracts": ("lines", "box9", "box12"), "deplete": (),
-                 "irregularity": ("description",), "delete": ()}
-for _name, _fields in ACTION_FIELDS.items():
-    _action(_name, _fields)
+for _name, (_summary, _schema, _status) in ACTIONS.items():
+    _action(_name, _summary, _schema, _status)
 
 
-@route(bp, "/cois/{coi_id}/history")
+@route(bp, "/cois/{coi_id}/history", query=obj({"cursor": CURSOR}), login=True, returns=_page(HISTORY))
 def coi_history(coi_id):
     """Who changed what in a COI, and when."""
     request = bp.current_request
-    params = query(request, "cursor")
+    params = query(request)
     current, coi = _with_coi(coi_id)
     return certificates.history(current, coi, params)
 
 
-@route(bp, "/cois/{coi_id}/pdf")
+@route(bp, "/cois/{coi_id}/pdf", login=True, media="application/pdf",
+       returns={"type": "string", "contentMediaType": "application/pdf"})
 def coi_pdf(coi_id):
     """The COI as a printable PDF with the QR code of its public verification page."""
     current, coi = _with_coi(coi_id)
@@ -87,7 +222,7 @@ def coi_pdf(coi_id):
         "Content-Disposition": f'inline; filename="{(coi.number or coi.id)}.pdf"'})
 
 
-@route(bp, "/public/cois/{number}")
+@route(bp, "/public/cois/{number}", errors=(429,), returns=PUBLIC)
 def verify_coi(number):
     """Public verification of a COI by its number: status and summary, nothing about persons."""
     request = bp.current_request
@@ -97,12 +232,10 @@ def verify_coi(number):
     return certificates.public(number, client, now())
 
 
-@route(bp, "/commodities")
+@route(bp, "/commodities", query=obj({"q": string(100, description="words of the name, or digits of the code")}),
+       returns={"type": "array", "items": COMMODITY})
 def commodities():
     """CN codes whose code or name (fr/en) matches `q`."""
     request = bp.current_request
-    params = query(request, "q")
-    q = (params.get("q") or "").strip()
-    if len(q) > 100:
-        raise Invalid({"q": N_("This value is too long.")})
+    q = (query(request).get("q") or "").strip()
     return reference.commodities(q, language(request))

@@ -109,12 +109,7 @@ class Operation:
     errors: tuple = ()             # error statuses beyond those the declaration implies
     login: bool = False            # needs the session cookie (and X-CSRF-Token to change state)
     form: object = None            # the domain's check of a whole body: see `body`
-
-    @property
-    def declared(self) -> bool:
-        """Whether the route says what it takes and answers (else it is described minimally)."""
-        return any(part is not None for part in (self.body, self.query, self.returns)) \
-            or self.login or bool(self.errors)
+    media: str = "application/json"  # the success body's media type
 
 
 _running = threading.local()       # the operation of the request this thread answers
@@ -122,20 +117,20 @@ _running = threading.local()       # the operation of the request this thread an
 
 def route(bp, path: str, methods=("GET",), status: int = 200, *, body: dict | None = None,
           query: dict | None = None, returns: dict | None = None, errors: tuple = (),
-          login: bool = False, form=None):
+          login: bool = False, form=None, media: str = "application/json"):
     """Registers a view on `bp` with its declaration: `body` and `query` are the schemas
     (api/schema.py) that `http.body()` and `http.query()` check the request against, and that
-    describe it; `returns` describes the success answer (`status`), `errors` the error statuses
-    the declaration does not imply (400 with a body or query, 401 and 403 with `login`, 404 with
-    a path parameter, 413 with a body). Domain errors become the API's error body, and a dict
-    result becomes JSON with `status`. A route without a declaration works as before and is
-    described minimally."""
+    describe it (no `body`: nothing to send); `returns` describes the success answer (`status`,
+    of type `media`), `errors` the error statuses the declaration does not imply (400 with a
+    body or query, 401 and 403 with `login`, 404 with a path parameter, 413 with a body).
+    Domain errors become the API's error body, and a dict result becomes JSON with `status`.
+    Every view of the API is registered here, so that /api/openapi.json describes them all."""
 
     def decorate(view):
         summary = (view.__doc__ or view.__name__.replace("_", " ")).strip().splitlines()[0]
         operation = Operation(name=f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}", summary=summary,
                               status=status, body=body, query=query, returns=returns,
-                              errors=tuple(errors), login=login, form=form)
+                              errors=tuple(errors), login=login, form=form, media=media)
 
         @functools.wraps(view)
         def handler(**params):
@@ -166,13 +161,13 @@ def _declared():
     return getattr(_running, "operation", None)
 
 
-def body(request, *allowed: str, required: tuple = (), form=None) -> dict:
-    """The JSON object of the request, checked against the route's `body` schema: unknown fields
-    are refused first (nobody sets `status` or `role` through a form), then every other problem
-    at once. `form` (here or on the route) is the domain's check of the whole body, cross-field
-    rules included: run only when the schema refused the body, it adds its own problems (its
-    messages win), so that one answer names all of them. A route without a schema takes the
-    fields named in `allowed`, those in `required` being non-empty text."""
+def body(request, form=None) -> dict:
+    """The JSON object of the request, checked against the route's `body` schema (none: an
+    empty object), every problem at once: a field it does not list is refused (nobody sets
+    `status` or `role` through a form), and so is any value out of its schema. `form` (here or on
+    the route) is the domain's check of the whole body, cross-field rules included: run only
+    when the schema refused the body, it adds its own problems and its messages win ("this box
+    is filled in by the system"), so that one answer names all of them."""
     raw = request.raw_body or b""
     if len(raw) > settings.max_body_bytes:
         raise TooLarge(N_("The request is too large."))
@@ -187,15 +182,9 @@ def body(request, *allowed: str, required: tuple = (), form=None) -> dict:
     if _depth(data) > MAX_DEPTH:
         raise Invalid({}, TOO_DEEP)
     operation = _declared()
-    declared = operation.body if operation else None
-    if declared is None:
-        declared = schema.obj({field: schema.string(settings.max_body_bytes, min_length=1)
-                               if field in required else {} for field in allowed}, required=required)
+    declared = operation.body if operation and operation.body is not None else schema.EMPTY
     problems = schema.problems(declared, data)
     if problems:
-        unknown = {field: message for field, message in problems.items() if message == schema.NOT_EXPECTED}
-        if unknown:
-            raise Invalid(unknown)
         check = form or (operation.form if operation else None)
         if check is not None:
             try:
@@ -236,15 +225,13 @@ def paged(request, items: list, cursor: str | None) -> Response:
     return Response(body=items, status_code=200, headers=headers)
 
 
-def query(request, *allowed: str) -> dict:
+def query(request) -> dict:
     """The query parameters, checked against the route's `query` schema (an object of text
-    parameters); a route without one takes those named in `allowed`."""
+    parameters; none: no parameters)."""
     params = dict(request.query_params or {})
     operation = _declared()
-    declared = operation.query if operation and operation.query is not None else \
-        schema.obj({field: {} for field in allowed})
+    declared = operation.query if operation and operation.query is not None else schema.obj({})
     problems = schema.problems(declared, params)
     if problems:
-        unknown = {field: message for field, message in problems.items() if message == schema.NOT_EXPECTED}
-        raise Invalid(unknown or problems)
+        raise Invalid(problems)
     return params

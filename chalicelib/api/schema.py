@@ -41,6 +41,8 @@ LONG_TEXT = 100_000        # the bound of the text formats' own checks (lengths 
 def _nullable(schema: dict, nullable: bool) -> dict:
     if nullable:
         schema["type"] = [schema["type"], "null"]
+        if "enum" in schema:               # JSON Schema checks the enum of a null too
+            schema["enum"].append(None)
     return schema
 
 
@@ -77,8 +79,11 @@ def choice(*values, nullable: bool = False, description: str | None = None) -> d
     return _nullable(schema, nullable)
 
 
-def integer(minimum: int | None = None, maximum: int | None = None, nullable: bool = False) -> dict:
+def integer(minimum: int | None = None, maximum: int | None = None, nullable: bool = False,
+            description: str | None = None) -> dict:
     schema = {"type": "integer"}
+    if description:
+        schema["description"] = description
     if minimum is not None:
         schema["minimum"] = minimum
     if maximum is not None:
@@ -192,6 +197,8 @@ def _postal_code(value):
 
 def _date(value):
     try:
+        if len(value) != 10:           # Python also reads 20261120; JSON Schema's date does not
+            raise ValueError(value)
         date.fromisoformat(value)
     except (TypeError, ValueError):
         return N_("Give a date as YYYY-MM-DD.")
@@ -226,12 +233,31 @@ def _time_zone(value):
     return _field(preferences.time_zone, reference.time_zones())(value)
 
 
+def _coi(rule: str):
+    """A format from a rule of the COI's boxes (domain/coi_boxes.py)."""
+    def run(value):
+        from ..domain import coi_boxes
+
+        return _field(getattr(coi_boxes, rule))(value)
+
+    return run
+
+
+def _member_state(value):
+    from .. import reference
+    from ..domain import coi_boxes
+
+    return _field(coi_boxes.member_state, reference.country_codes())(value)
+
+
 # format -> its check: the message of the problem, or None. The description of each is in the
 # OpenAPI document's info (openapi.FORMATS).
 FORMATS = {
     "email": _email, "password": _password, "phone": _phone, "line": _line,
     "multiline": _multiline, "postal-code": _postal_code, "date": _date, "country": _country,
     "secret-question": _secret_question, "time-zone": _time_zone, "notifications": _notifications,
+    "organisation-id": _coi("organisation_id"), "cn-code": _coi("cn_code"), "weight": _coi("weight"),
+    "packages": _coi("count"), "container": _coi("container"), "member-state": _member_state,
 }
 
 
@@ -291,7 +317,7 @@ def _check(schema: dict, value, path: str, found: dict, required: bool) -> None:
         found.setdefault(path, NOT_VALID)
         return
     check = FORMATS.get(schema.get("format"))
-    if check and not (value in ("", None) and not required):
+    if check and (value is not None or required):   # "" is no date, no e-mail: send null
         message = check(value)
         if message:
             found.setdefault(path, message)

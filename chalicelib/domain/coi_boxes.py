@@ -247,6 +247,8 @@ def check_boxes(boxes, ref: BoxReference) -> dict:
             errors[prefix] = N_("This box is filled in by the system.") \
                 if name in ("box2", "box5", "box10", "box18", "box20", "box21") \
                 else N_("This field is not expected.")
+    if (out.get("box16") or {}).get("unit") not in (None, *GROSS_UNITS):
+        errors["boxes.box16.unit"] = N_("This value is not one of the choices.")
     box12 = out.get("box12")
     if box12 and box12.get("first_consignee") and box12.get("release_by_batches"):
         errors["boxes.box12"] = N_("Name a first consignee or choose release by batches, not both.")

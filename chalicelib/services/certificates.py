@@ -10,7 +10,7 @@ import re
 import uuid
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
 
 from .. import reference
 from ..config import settings
@@ -33,8 +33,9 @@ _NUMBER = re.compile(r"^COI\.EU\.[A-Z]{2}\.\d{4}\.\d{7}$")
 PUBLIC_PER_MINUTE = 30        # public verifications per client and minute (SPEC 3.1: 429 past it)
 
 
-def _ref() -> boxes_rules.BoxReference:
-    return boxes_rules.BoxReference(countries=reference.country_codes())
+def check_boxes(boxes) -> dict:
+    """The boxes a client sent, each whole and normalised (400 naming every field in error)."""
+    return boxes_rules.check_boxes(boxes, boxes_rules.BoxReference(countries=reference.country_codes()))
 
 
 def valid_id(coi_id: str) -> bool:
@@ -228,7 +229,7 @@ def _creator(account: Account, boxes: dict, found: dict) -> tuple[str, str, dict
 
 def create(current: Current, data: dict, now: datetime) -> dict:
     """POST /api/cois: a draft of the caller's organisation (any subset of the boxes)."""
-    given = boxes_rules.check_boxes(data.get("boxes") or {}, _ref())
+    given = check_boxes(data.get("boxes") or {})
     account = current.account
     found = directory.named(boxes_rules.organisations_named(given) | set(account.roles))
     organisation, party, given = _creator(account, given, found)
@@ -275,7 +276,7 @@ def update(current: Current, coi: Coi | None, data: dict, now: datetime) -> dict
     this status (403 `box_not_editable` naming the others; nothing changes)."""
     access = load(current, coi)
     version = _version(data)
-    given = boxes_rules.check_boxes(data.get("boxes"), _ref())
+    given = check_boxes(data.get("boxes"))
     refused = _not_editable(access, given)
     if refused:
         raise _box_not_editable(refused)
@@ -377,7 +378,7 @@ def _extract(access: Access, data: dict, now: datetime) -> Coi:
     unknown = set(data) - {"version", "lines", "box9", "box12"}
     if unknown:
         raise Invalid({name: N_("This field is not expected.") for name in unknown})
-    given = boxes_rules.check_boxes({k: v for k, v in data.items() if k in ("box9", "box12")}, _ref())
+    given = check_boxes({k: v for k, v in data.items() if k in ("box9", "box12")})
     lines = _extract_lines(base_coi, data.get("lines"))
     party = next(p for p in (rules.IMPORTER, rules.RFL, rules.VERIFIER, rules.ENTRY)
                  if p in access.acting)
@@ -448,12 +449,19 @@ def _deplete_if_nothing_remains(base_coi: Coi, now: datetime) -> None:
 
 # --- transitions ---------------------------------------------------------------------------
 
+def permitted(current: Current, coi: Coi | None, action: str) -> Access:
+    """The caller facing `coi`, if the matrix lets them `action` it (403), in its status (409);
+    asked before what they sent is read, so that who may not act learns nothing more."""
+    access = load(current, coi)
+    rules.check_action(coi.status, access.acting, action, bool(coi.is_extract))
+    return access
+
+
 def act(current: Current, coi: Coi | None, action: str, data: dict, now: datetime) -> tuple[dict, int]:
     """POST /api/cois/{id}/<action>: (the COI, HTTP status). The matrix decides who may (403),
     the status and the version whether it still can (409)."""
-    access = load(current, coi)
+    access = permitted(current, coi, action)
     version = _version(data)
-    rules.check_action(coi.status, access.acting, action, bool(coi.is_extract))
     if version != coi.version:
         raise Conflict(STALE, code="stale_version")
     if action == "extracts":

@@ -1,8 +1,8 @@
 """A schema-driven fuzzer over every operation of /api/openapi.json (schemathesis, in-process
 through chalice's local gateway under moto), anonymous and logged in as an authority agent (CSRF
-header included), with a bounded number of examples: no 5xx, and no answer outside the
-description (status, content type, schema, headers); data that breaks the description is
-refused."""
+header included), and the COI's operations as an importer on a draft of theirs; with a bounded
+number of examples: no 5xx, and no answer outside the description (status, content type,
+schema, headers); data that breaks the description is refused."""
 import base64
 from urllib.parse import quote
 
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import ignored_auth, missing_required_header, positive_data_acceptance
 
+from tests.api.coi_world import world  # noqa: F401 - fixture
 from tests.conftest import AUTHORITY, Api
 
 EXAMPLES = 6
@@ -123,4 +124,28 @@ def test_logged_in_requests_stay_within_the_description(case, agent):
     # missing_required_header), and tests/api/test_security.py what a wrong CSRF token gets.
     case.cookies = {**(case.cookies or {}), **cookies}
     case.headers = {**(case.headers or {}), **headers}
+    case.call_and_validate(excluded_checks=[*NOT_CHECKED, ignored_auth, missing_required_header])
+
+
+@pytest.fixture
+def draft(world):
+    """An importer logged in, and a draft of their organisation with every box filled."""
+    importer = world.person["importer"]
+    created = importer.post("/api/cois", {"boxes": world.boxes()})
+    assert created.status_code == 201
+    return importer, created.json_body["id"]
+
+
+@fuzzed.include(path_regex=r"^/api/cois/\{coi_id\}").parametrize()
+@SETTINGS
+def test_a_party_s_requests_on_its_coi_stay_within_the_description(case, draft):
+    importer, coi_id = draft
+    # The generated COI becomes the importer's draft, and the version sent the one it has now,
+    # so that the generated boxes and actions reach the rules behind the version check.
+    case.path_parameters = {**case.path_parameters, "coi_id": coi_id}
+    if isinstance(case.body, dict) and isinstance(case.body.get("version"), int):
+        case.body = {**case.body, "version": importer.get(f"/api/cois/{coi_id}").json_body["version"]}
+    name, value = importer.cookie.split("=", 1)
+    case.cookies = {**(case.cookies or {}), name: value}
+    case.headers = {**(case.headers or {}), "X-CSRF-Token": importer.csrf}
     case.call_and_validate(excluded_checks=[*NOT_CHECKED, ignored_auth, missing_required_header])

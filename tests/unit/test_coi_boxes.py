@@ -53,6 +53,13 @@ def test_unknown_fields_and_derived_boxes_are_refused_by_name():
                                       "boxes.box13.1"}
 
 
+def test_a_gross_weight_is_in_kilograms():
+    assert boxes.check_boxes({"box16": {"gross_weight": "12", "unit": "kg"}}, REF)["box16"]["unit"] == "kg"
+    with pytest.raises(Invalid) as refused:
+        boxes.check_boxes({"box16": {"gross_weight": "12", "unit": "l"}}, REF)
+    assert set(refused.value.fields) == {"boxes.box16.unit"}
+
+
 def test_first_consignee_and_batches_exclude_each_other():
     with pytest.raises(Invalid) as error:
         boxes.check_boxes({"box12": {"first_consignee": "X", "release_by_batches": True}}, REF)

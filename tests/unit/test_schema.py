@@ -13,6 +13,8 @@ PERSON = obj({
     "phone": string(30, format="phone", nullable=True),
     "tags": array(choice("a", "b"), max_items=2),
     "subscribed": boolean(),
+    "born": string(10, format="date", nullable=True),
+    "unit": choice("kg", "l", nullable=True),
     "organisation": one_of(obj({"id": string(64, min_length=1)}, required=["id"]),
                            obj({"name": string(10, min_length=1), "city": string(10, min_length=1)},
                                required=["name", "city"])),
@@ -41,6 +43,11 @@ GOOD = {"email": "marie@bio-lyon.fr", "name": "Marie"}
     ({**GOOD, "tags": ["a", "c"]}, {"tags.1": "This value is not one of the choices."}),
     ({**GOOD, "tags": ["a", "b", "a"]}, {"tags": "This value is not valid."}),
     ({**GOOD, "subscribed": "yes"}, {"subscribed": "This value is not valid."}),
+    ({**GOOD, "born": None}, {}),
+    ({**GOOD, "born": ""}, {"born": "Give a date as YYYY-MM-DD."}),   # "" is no date: null is
+    ({**GOOD, "born": "20261120"}, {"born": "Give a date as YYYY-MM-DD."}),
+    ({**GOOD, "unit": None}, {}),
+    ({**GOOD, "unit": "lb"}, {"unit": "This value is not one of the choices."}),
     ({**GOOD, "name": "\ud800"}, {"name": "This value is not valid."}),
     ({**GOOD, "organisation": {"id": "FR-BIO-01"}}, {}),
     ({**GOOD, "organisation": {"name": "Bio"}}, {"organisation.city": "This field is required."}),
@@ -66,3 +73,21 @@ def test_or_null_lets_a_patch_clear_a_field():
     assert schema.problems(obj({"f": or_null(field)}), {"f": None}) == {}
     assert schema.problems(obj({"f": field}), {"f": None}) == {"f": "This value is not valid."}
     assert or_null(or_null(field)) == or_null(field)
+
+
+def test_a_nullable_choice_lists_null_among_its_values():
+    """As JSON Schema reads it: the enum applies to null too."""
+    assert choice("kg", "l", nullable=True) == {"type": ["string", "null"], "enum": ["kg", "l", None]}
+
+
+@pytest.mark.parametrize("format_, value, expected", [
+    ("cn-code", "0804 10 00", None), ("cn-code", "0804", "A CN code has 8 digits, such as 0804 10 00."),
+    ("weight", "2400.5", None), ("weight", "1.2345", "Give a weight such as 2400.5 (at most 3 decimals)."),
+    ("container", "MSKU1234565", None),
+    ("container", "MSKU1234560", "A container number is 4 letters and 7 digits, such as MSKU1234565."),
+    ("member-state", "FR", None), ("member-state", "MA", "Choose a member state of the European Union."),
+    ("organisation-id", "FR-BIO-01", None), ("organisation-id", "<b>", "Choose an organisation from the directory."),
+])
+def test_the_cois_formats_are_the_rules_of_its_boxes(format_, value, expected):
+    found = schema.problems(obj({"f": string(20, format=format_)}), {"f": value})
+    assert found == ({"f": expected} if expected else {})
