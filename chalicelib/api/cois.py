@@ -3,8 +3,7 @@ the commodities picker; the public verification by number."""
 from chalice import Blueprint, Response
 
 from .. import reference
-from ..domain import coi as coi_rules
-from ..domain import coi_boxes as box_rules
+from ..domain import vocabulary as words
 from . import security
 from .http import body, language, lazy, now, query, route
 from .schema import array, boolean, choice, integer, mapping, obj, or_null, string
@@ -18,7 +17,7 @@ ORGANISATION = string(64, format="organisation-id", nullable=True)
 COUNTRY = string(2, format="country", nullable=True)
 WEIGHT = string(20, format="weight", nullable=True)
 LINE_TEXT = {length: string(length, format="line", nullable=True) for length in (50, 100, 200, 250)}
-UNIT = choice(*box_rules.UNITS, nullable=True, description="default kg")
+UNIT = choice(*words.UNITS, nullable=True, description="default kg")
 
 
 def _box(fields: dict, description: str) -> dict:
@@ -34,7 +33,7 @@ BOXES = obj({
     "box1": _box({"issuer": ORGANISATION}, "issuing control body or authority (of the exporter)"),
     "box3": _box({"national_reference": LINE_TEXT[250]}, "optional national reference"),
     "box4": _box({"exporter": ORGANISATION}, "exporter: a valid operator"),
-    "box7": _box({"countries_of_origin": array(string(2, format="country"), max_items=box_rules.MAX_ORIGINS,
+    "box7": _box({"countries_of_origin": array(string(2, format="country"), max_items=words.MAX_ORIGINS,
                                                nullable=True)}, "countries of origin"),
     "box8": _box({"country_of_export": COUNTRY}, "country of export (default: the exporter's)"),
     "box9": _box({"member_state": string(2, format="member-state", nullable=True),
@@ -49,16 +48,16 @@ BOXES = obj({
         "lot": LINE_TEXT[100], "packages": {**integer(1, 10_000_000, nullable=True), "format": "packages"},
         "packaging": LINE_TEXT[50], "net_weight": WEIGHT, "unit": UNIT,
         "producer": ORGANISATION, "producer_control_body": ORGANISATION},
-        box_rules.MAX_LINES, "product lines; boxes 5 and 6 are derived from their producers"),
+        words.MAX_LINES, "product lines; boxes 5 and 6 are derived from their producers"),
     "box14": _lines({"container": string(20, format="container", nullable=True), "seal": LINE_TEXT[50]},
-                    box_rules.MAX_CONTAINERS, "containers and seals (boxes 14 and 15)"),
-    "box16": _box({"gross_weight": WEIGHT, "unit": choice(*box_rules.GROSS_UNITS, nullable=True)},
+                    words.MAX_CONTAINERS, "containers and seals (boxes 14 and 15)"),
+    "box16": _box({"gross_weight": WEIGHT, "unit": choice(*words.GROSS_UNITS, nullable=True)},
                   "total gross weight"),
-    "box17": _box({"mode": choice(*box_rules.TRANSPORT_MODES, nullable=True),
+    "box17": _box({"mode": choice(*words.TRANSPORT_MODES, nullable=True),
                    "identification": LINE_TEXT[100]}, "means of transport"),
-    "documents": _lines({"type": choice(*box_rules.DOCUMENT_TYPES, nullable=True),
+    "documents": _lines({"type": choice(*words.DOCUMENT_TYPES, nullable=True),
                          "reference": LINE_TEXT[100], "date": string(10, format="date", nullable=True)},
-                        box_rules.MAX_DOCUMENTS, "accompanying documents"),
+                        words.MAX_DOCUMENTS, "accompanying documents"),
 }, description="the boxes to write, each whole; boxes 2, 5, 10 and the signatures (18, 20, 21) "
                "are the system's")
 VERSION = integer(1, description="the `version` of the COI as read")
@@ -68,12 +67,12 @@ JUST_VERSION = obj({"version": VERSION}, required=["version"])
 LINES = array(obj({"line": integer(0, description="index of the line in box 13"),
                    "packages": BOXES["properties"]["box13"]["items"]["properties"]["packages"],
                    "net_weight": string(20, min_length=1, format="weight")},
-                  required=["line", "net_weight"]), max_items=box_rules.MAX_LINES)
+                  required=["line", "net_weight"]), max_items=words.MAX_LINES)
 ACTIONS = {   # action -> (what it does, its body, the success status); SPEC 3 says who may
     "submit": ("Submit a draft for certification (draft -> new).", JUST_VERSION, 200),
     "issue": ("Issue a COI: its issuer signs box 18 (draft or new -> issued).", JUST_VERSION, 200),
     "verify": ("Verify the consignment: the authority signs box 20 with its outcome.",
-               obj({"version": VERSION, "outcome": choice(*coi_rules.VERIFY_OUTCOMES),
+               obj({"version": VERSION, "outcome": choice(*words.VERIFY_OUTCOMES),
                     "reason": string(1000, format="multiline", nullable=True,
                                      description="needed when not released as organic")},
                    required=["version", "outcome"]), 200),
@@ -92,7 +91,7 @@ ACTIONS = {   # action -> (what it does, its body, the success status); SPEC 3 s
 # --- what the API answers ---------------------------------------------------------------------
 SIGNATURE = {"type": ["object", "null"], "properties": {"signed_by": TEXT, "organisation": TEXT, "at": TEXT}}
 COI = {"type": "object", "required": ["id", "number", "status", "version", "allowed", "boxes"], "properties": {
-    "id": TEXT, "number": OPTIONAL_TEXT, "status": choice(*coi_rules.STATUSES), "version": {"type": "integer"},
+    "id": TEXT, "number": OPTIONAL_TEXT, "status": choice(*words.STATUSES), "version": {"type": "integer"},
     "created_by_organisation": TEXT, "created_at": TEXT, "updated_at": TEXT, "issued_at": OPTIONAL_TEXT,
     "replaces": OPTIONAL_TEXT, "replaced_by": OPTIONAL_TEXT, "extract_of": OPTIONAL_TEXT, "extracts": TEXTS,
     "irregularity": OPTIONAL_TEXT,
@@ -100,7 +99,7 @@ COI = {"type": "object", "required": ["id", "number", "status", "version", "allo
                 "description": "the boxes the caller may edit and the actions they may take now"},
     "boxes": {"type": "object", "properties": {
         **BOXES["properties"],
-        "box2": {"type": "object", "properties": {"procedure": choice(*box_rules.PROCEDURES, nullable=True)}},
+        "box2": {"type": "object", "properties": {"procedure": choice(*words.PROCEDURES, nullable=True)}},
         "box5": {"type": "array", "items": {"type": "object", "properties": {
             "producer": OPTIONAL_TEXT, "control_body": OPTIONAL_TEXT}}},
         "box10": {"type": "object", "properties": {"country_of_destination": OPTIONAL_TEXT}},
@@ -123,7 +122,7 @@ def _page(item: dict) -> dict:
                            "next": {**OPTIONAL_TEXT, "description": "the cursor of the next page"}}}
 
 
-LIST = obj({"status": choice(*coi_rules.STATUSES, ""), "role": choice(*coi_rules.LIST_ROLES, ""),
+LIST = obj({"status": choice(*words.STATUSES, ""), "role": choice(*words.LIST_ROLES, ""),
             "number": string(40, description="a COI number (COI.EU.FR.2026.0000042)"), "cursor": CURSOR})
 LISTED = {"type": "object", "required": ["id", "status"], "properties": {
     "id": TEXT, "number": OPTIONAL_TEXT, "status": TEXT, "created_at": TEXT, "updated_at": TEXT,

@@ -4,19 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .errors import Conflict, Forbidden, N_
+from .vocabulary import (BASE_FOR_EXTRACT, CHECKED, CONSIGNEE, DELETED, DEPLETED, DRAFT, ENTRY,  # noqa: F401
+                         EXPORTER, IMPORTER, IRREGULARITY, ISSUED, ISSUER, LIST_ROLES, NEW,
+                         NOT_RELEASED, PARTIES, RELEASED_CONVENTIONAL, REPLACED, RFL, SIGNED,
+                         STATUSES, VERIFIER, VERIFY_OUTCOMES)
 
-# --- statuses (seed 003 §3.2) ---------------------------------------------------------------
-DRAFT, NEW, ISSUED, CHECKED, SIGNED = "draft", "new", "issued", "checked", "signed"
-BASE_FOR_EXTRACT, DEPLETED = "base_for_extract", "depleted"
-RELEASED_CONVENTIONAL, NOT_RELEASED = "released_conventional", "not_released"
-IRREGULARITY, DELETED, REPLACED = "irregularity", "deleted", "replaced"
-STATUSES = (DRAFT, NEW, ISSUED, CHECKED, SIGNED, BASE_FOR_EXTRACT, DEPLETED,
-            RELEASED_CONVENTIONAL, NOT_RELEASED, IRREGULARITY, DELETED, REPLACED)
-
-# --- parties (the seven columns of seed 003 §3.3; importer and RFL act alike) ---------------
-IMPORTER, RFL, EXPORTER, ISSUER = "importer", "rfl", "exporter", "issuer"
-VERIFIER, ENTRY, CONSIGNEE = "verifying_authority", "entry_authority", "first_consignee"
-PARTIES = (IMPORTER, RFL, EXPORTER, ISSUER, VERIFIER, ENTRY, CONSIGNEE)
 # Where each party is named on the COI: (box, field).
 PARTY_FIELDS = {
     ISSUER: ("box1", "issuer"), EXPORTER: ("box4", "exporter"),
@@ -26,9 +18,6 @@ PARTY_FIELDS = {
 }
 # Who may create a COI (SPEC 3.1): an importer, exporter, RFL or control body (the issuer).
 CREATORS = (IMPORTER, EXPORTER, RFL, ISSUER)
-# The role filter of the list: a word of the list page -> the parties it stands for.
-LIST_ROLES = {"importer": (IMPORTER,), "rfl": (RFL,), "exporter": (EXPORTER,),
-              "issuer": (ISSUER,), "authority": (VERIFIER, ENTRY), "consignee": (CONSIGNEE,)}
 
 # --- boxes ----------------------------------------------------------------------------------
 # Boxes a client writes (box 15, the seals, is the `seal` of each box 14 line).
@@ -103,9 +92,7 @@ TRANSITIONS = {
 # An extract is issued by its base's control body already: submitting it makes it `issued`,
 # ready for the authority's verification.
 EXTRACT_TRANSITIONS = {(DRAFT, "submit"): ISSUED}
-# verify: issued -> the outcome's status (box 20).
-VERIFY_OUTCOMES = {"released": CHECKED, "released_for_extracts": BASE_FOR_EXTRACT,
-                   "released_conventional": RELEASED_CONVENTIONAL, "not_released": NOT_RELEASED}
+# verify: the outcomes that release nothing as organic say why (box 20).
 NEEDS_REASON = ("released_conventional", "not_released")
 # A draft nobody touched for this long is removed by DynamoDB's TTL (SPEC 6), unless it holds
 # something: an extract's quantities on its base, or a replacement the old COI waits for.

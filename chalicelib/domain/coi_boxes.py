@@ -12,16 +12,10 @@ from .errors import Invalid, N_
 from .normalise import FieldError
 from .organisations import (AUTHORITY, CONTROL_BODY, EORI, EU_MEMBER_STATES, OPERATOR,
                             ORGANIC_IMPORTER, VALID)
+from .vocabulary import (DOCUMENT_TYPES, GROSS_UNITS, MAX_CONTAINERS, MAX_DOCUMENTS,  # noqa: F401
+                         MAX_LINES, MAX_ORIGINS, PROCEDURES, TRANSPORT_MODES, UNITS)
 
-MAX_LINES, MAX_CONTAINERS, MAX_DOCUMENTS, MAX_ORIGINS = 100, 50, 20, 20
 MAX_WEIGHT = Decimal("1000000000")            # a billion of a unit: more is a typing error
-UNITS = ("kg", "l")
-GROSS_UNITS = ("kg",)
-TRANSPORT_MODES = ("sea", "air", "road", "rail")
-DOCUMENT_TYPES = ("invoice", "bill_of_lading", "airway_bill", "cmr", "rail_waybill",
-                  "packing_list", "phytosanitary_certificate", "transaction_certificate",
-                  "certificate_of_origin", "analysis_report", "other")
-PROCEDURES = ("compliance", "equivalence")
 _CN = re.compile(r"^\d{8}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ORG_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
