@@ -10,9 +10,9 @@ A schema is a plain dict in JSON Schema's own words, written with the helpers be
 and declared on the route (`route(bp, "/accounts", methods=["POST"], body=NEW_ACCOUNT)`).
 `problems(schema, value)` checks the subset of JSON Schema the helpers write: type, properties,
 required, additionalProperties, minLength, maxLength, pattern, enum, minimum, maximum, items,
-maxItems, oneOf, format. Its messages are the domain's msgids, translated at the edge: a `format` names a check of
-the domain (FORMATS below), and its own message is the answer, so that a field says what it said
-before it had a schema.
+maxItems, oneOf, anyOf, format. Its messages are the domain's msgids, translated at the edge: a
+`format` names a check of the domain (FORMATS below), and its own message is the answer, so
+that a field says what it said before it had a schema.
 
 Why plain dicts and this small checker rather than a schema library: importing `app` is a Lambda
 cold start, and the schemas of every route are built when it is imported. Importing pydantic
@@ -66,6 +66,10 @@ def string(max_length: int, *, min_length: int | None = None, format: str | None
         schema["format"] = format
     if pattern:
         schema["pattern"] = pattern
+    if format and nullable:
+        # Optional and checked by a format: empty is null or "" (what a form sends), which
+        # JSON Schema can say only beside the format, not within it.
+        return {"anyOf": [schema, {"enum": ["", None]}], **({"description": description} if description else {})}
     if description:
         schema["description"] = description
     return _nullable(schema, nullable)
@@ -307,9 +311,10 @@ def _is_text(value: str) -> bool:
 
 
 def _check(schema: dict, value, path: str, found: dict, required: bool) -> None:
-    if "oneOf" in schema:
-        _check_one_of(schema["oneOf"], value, path, found, required)
-        return
+    for alternatives in ("oneOf", "anyOf"):
+        if alternatives in schema:
+            _check_one_of(schema[alternatives], value, path, found, required)
+            return
     kinds = _types(schema)
     if value is None and "null" in kinds:
         return
@@ -317,7 +322,7 @@ def _check(schema: dict, value, path: str, found: dict, required: bool) -> None:
         found.setdefault(path, NOT_VALID)
         return
     check = FORMATS.get(schema.get("format"))
-    if check and (value is not None or required):   # "" is no date, no e-mail: send null
+    if check and (value is not None or required):
         message = check(value)
         if message:
             found.setdefault(path, message)
@@ -346,7 +351,8 @@ def _check(schema: dict, value, path: str, found: dict, required: bool) -> None:
 
 
 def _check_one_of(choices: list, value, path: str, found: dict, required: bool) -> None:
-    """`value` must be one of the `choices`: the problems are those of the choice it comes
+    """`value` must be one of the `choices` (oneOf's are exclusive by their fields, anyOf's need
+    not be): the problems are those of the choice it comes
     closest to (the fewest fields it does not expect, then the fewest problems; the first of
     equals)."""
     outcomes = []

@@ -44,7 +44,7 @@ GOOD = {"email": "marie@bio-lyon.fr", "name": "Marie"}
     ({**GOOD, "tags": ["a", "b", "a"]}, {"tags": "This value is not valid."}),
     ({**GOOD, "subscribed": "yes"}, {"subscribed": "This value is not valid."}),
     ({**GOOD, "born": None}, {}),
-    ({**GOOD, "born": ""}, {"born": "Give a date as YYYY-MM-DD."}),   # "" is no date: null is
+    ({**GOOD, "born": ""}, {}),                  # an empty field of a form, as null
     ({**GOOD, "born": "20261120"}, {"born": "Give a date as YYYY-MM-DD."}),
     ({**GOOD, "unit": None}, {}),
     ({**GOOD, "unit": "lb"}, {"unit": "This value is not one of the choices."}),
@@ -73,6 +73,12 @@ def test_or_null_lets_a_patch_clear_a_field():
     assert schema.problems(obj({"f": or_null(field)}), {"f": None}) == {}
     assert schema.problems(obj({"f": field}), {"f": None}) == {"f": "This value is not valid."}
     assert or_null(or_null(field)) == or_null(field)
+
+
+def test_an_optional_formatted_text_says_that_empty_is_null_or_nothing():
+    """JSON Schema's `date` or `email` refuses "", which a form sends for an empty field."""
+    assert string(10, format="date", nullable=True) == {
+        "anyOf": [{"type": "string", "maxLength": 10, "format": "date"}, {"enum": ["", None]}]}
 
 
 def test_a_nullable_choice_lists_null_among_its_values():
