@@ -26,7 +26,7 @@ API_FUNCTION = "api_handler"   # chalice's name for the function behind the REST
 # blueprints and the services they call; the jobs: chalicelib/jobs/): the DynamoDB operations,
 # and "Query:" with the indexes it queries ("table": the table itself). A transaction needs the operation of each of its
 # items (TransactGetItems: GetItem; TransactWriteItems: PutItem, UpdateItem, DeleteItem,
-# ConditionCheckItem). tests/api/test_iam.py runs the API's and the jobs' code and checks that
+# ConditionCheckItem). tests/api/conftest.py (granted_calls) runs with every API and job test and checks that
 # every call they make is granted here. A new table used by the API is one line in its map.
 ACCESS = {
     API_FUNCTION: {
@@ -245,7 +245,7 @@ def site(stage: str) -> dict:
 
 def operations(stage: str) -> dict:
     """Additions to the resources chalice writes: explicit function names, the API's origin
-    secret and throttling, the jobs' failure destination, the alarms."""
+    secret, throttling and own answers, the jobs' failure destination, the alarms."""
     names = functions()
     found = {}
     for function, logical_id in names.items():
@@ -262,6 +262,7 @@ def operations(stage: str) -> dict:
     found["RestAPI"] = {"Properties": {"MethodSettings": [
         {"ResourcePath": path, "HttpMethod": method, "ThrottlingRateLimit": r, "ThrottlingBurstLimit": b}
         for path, method, r, b in limits]}}
+    found.update(gateway_responses())
     found["Alerts"] = {"Type": "AWS::SNS::Topic", "Properties": {
         "TopicName": f"traces-{stage}-alerts", "KmsMasterKeyId": "alias/aws/sns"}}
     found["AlertsByMail"] = {"Type": "AWS::SNS::Subscription", "Condition": "AlertsHaveAnAddress",
@@ -284,6 +285,32 @@ def operations(stage: str) -> dict:
             found[f"{logical_id}Failures"] = {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
                 "FunctionName": {"Ref": logical_id}, "Qualifier": "$LATEST", "MaximumRetryAttempts": 2,
                 "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["JobFailures", "Arn"]}}}}}
+    return found
+
+
+# What API Gateway answers itself, before the function runs -> the status it answers with
+# (None: its own). An unknown path is its 403 "Missing Authentication Token": the API's 404.
+GATEWAY_RESPONSES = {"MISSING_AUTHENTICATION_TOKEN": 404, "UNSUPPORTED_MEDIA_TYPE": 415,
+                     "THROTTLED": 429, "DEFAULT_4XX": None, "DEFAULT_5XX": None}
+
+
+def gateway_responses() -> dict:
+    """API Gateway's own answers (unknown path, throttling, a function that failed or timed
+    out...) in the API's error format (api/http.py), in the default language: the gateway does
+    not negotiate it. CloudFront's response headers policy adds the security headers."""
+    from chalicelib import i18n
+    from chalicelib.api.http import error_body
+
+    found = {}
+    for response_type, status in GATEWAY_RESPONSES.items():
+        shown = status or (500 if response_type == "DEFAULT_5XX" else 400)
+        properties = {"RestApiId": {"Ref": "RestAPI"}, "ResponseType": response_type,
+                      "ResponseTemplates": {"application/json": json.dumps(error_body(shown, i18n.DEFAULT))},
+                      "ResponseParameters": {"gatewayresponse.header.Cache-Control": "'no-store'"}}
+        if status:
+            properties["StatusCode"] = str(status)
+        name = "Gateway" + "".join(word.capitalize() for word in response_type.split("_"))
+        found[name] = {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": properties}
     return found
 
 

@@ -60,12 +60,14 @@ SECURITY_HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 # Chalice (and, locally, its gateway) answers some requests itself, in its own format: `edge`
-# and the local site server give them the API's error format.
+# and the local site server give them the API's error format, and so does API Gateway on AWS
+# (deploy/template.py `gateway_responses`).
 GATEWAY_ERRORS = {
     400: ("invalid_input", N_("The request is not valid.")),
     404: ("not_found", N_("There is nothing at this address.")),
     405: ("method_not_allowed", N_("This method is not allowed here.")),
     415: ("unsupported_media_type", N_("Send the request as JSON (Content-Type: application/json).")),
+    429: ("too_many_requests", N_("Too many requests; wait a minute and try again.")),
     500: ("internal_error", error_responses.INTERNAL),
 }
 

@@ -161,3 +161,25 @@ def test_logins_are_throttled_and_failed_jobs_are_kept_and_alarmed(resources):
     for job in ("LockInactive", "AuthorityDigest"):
         statements = _role_policy(resources, resources[job])
         assert any(s["Action"] == ["sqs:SendMessage"] for s in statements)
+
+
+def test_what_api_gateway_answers_itself_is_in_the_apis_error_format(resources):
+    """An unknown path on AWS is API Gateway's 403 "Missing Authentication Token", before the
+    function runs: the API's 404 instead, like every other error in the format of SPEC 5."""
+    from jsonschema import Draft202012Validator
+
+    from chalicelib.api.openapi import ERROR
+
+    answers = {r["Properties"]["ResponseType"]: r["Properties"]
+               for r in of_type(resources, "AWS::ApiGateway::GatewayResponse").values()}
+    assert set(answers) == {"MISSING_AUTHENTICATION_TOKEN", "UNSUPPORTED_MEDIA_TYPE", "THROTTLED",
+                            "DEFAULT_4XX", "DEFAULT_5XX"}
+    assert answers["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
+    assert answers["THROTTLED"]["StatusCode"] == "429"
+    for answer in answers.values():
+        assert answer["RestApiId"] == {"Ref": "RestAPI"}
+        text = answer["ResponseTemplates"]["application/json"]
+        assert "$" not in text and "#" not in text      # a template is read as VTL
+        Draft202012Validator(ERROR).validate(json.loads(text))
+    assert json.loads(answers["MISSING_AUTHENTICATION_TOKEN"]["ResponseTemplates"]["application/json"])[
+        "error"]["code"] == "not_found"
