@@ -24,10 +24,11 @@ API_FUNCTION = "api_handler"   # chalice's name for the function behind the REST
 
 # What each function does with each table, read from its code paths (the API: app.py's
 # blueprints and the services they call; the jobs: chalicelib/jobs/): the DynamoDB operations,
-# and "Query:" with the indexes it queries ("table": the table itself). A transaction needs the operation of each of its
-# items (TransactGetItems: GetItem; TransactWriteItems: PutItem, UpdateItem, DeleteItem,
-# ConditionCheckItem). tests/api/conftest.py (granted_calls) runs with every API and job test and checks that
-# every call they make is granted here. A new table used by the API is one line in its map.
+# and "Query:" with the indexes it queries ("table": the table itself). A transaction needs the
+# operation of each of its items (TransactGetItems: GetItem; TransactWriteItems: PutItem,
+# UpdateItem, DeleteItem, ConditionCheckItem). tests/api/conftest.py (`granted_calls`) watches
+# every API and job test and fails on a call not granted here. A new table used by the API is
+# one line in its map.
 ACCESS = {
     API_FUNCTION: {
         "accounts": "GetItem BatchGetItem PutItem UpdateItem Query:by_email_key,by_authority",
