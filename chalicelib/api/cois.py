@@ -18,6 +18,7 @@ COUNTRY = string(2, format="country", nullable=True)
 WEIGHT = string(20, format="weight", nullable=True)
 LINE_TEXT = {length: string(length, format="line", nullable=True) for length in (50, 100, 200, 250)}
 UNIT = choice(*words.UNITS, nullable=True, description="default kg")
+PACKAGES = {**integer(1, 10_000_000, nullable=True), "format": "packages"}
 
 
 def _box(fields: dict, description: str) -> dict:
@@ -45,7 +46,7 @@ BOXES = obj({
     "rfl": _box({"organisation": ORGANISATION}, "responsible for the load (optional)"),
     "box13": _lines({
         "cn_code": string(20, format="cn-code", nullable=True), "trade_name": LINE_TEXT[200],
-        "lot": LINE_TEXT[100], "packages": {**integer(1, 10_000_000, nullable=True), "format": "packages"},
+        "lot": LINE_TEXT[100], "packages": PACKAGES,
         "packaging": LINE_TEXT[50], "net_weight": WEIGHT, "unit": UNIT,
         "producer": ORGANISATION, "producer_control_body": ORGANISATION},
         words.MAX_LINES, "product lines; boxes 5 and 6 are derived from their producers"),
@@ -65,7 +66,7 @@ NEW_COI = obj({"boxes": or_null(BOXES)})
 EDITS = obj({"version": VERSION, "boxes": BOXES}, required=["version", "boxes"])
 JUST_VERSION = obj({"version": VERSION}, required=["version"])
 LINES = array(obj({"line": integer(0, description="index of the line in box 13"),
-                   "packages": BOXES["properties"]["box13"]["items"]["properties"]["packages"],
+                   "packages": PACKAGES,
                    "net_weight": string(20, min_length=1, format="weight")},
                   required=["line", "net_weight"]), max_items=words.MAX_LINES)
 ACTIONS = {   # action -> (what it does, its body, the success status); SPEC 3 says who may
@@ -187,8 +188,8 @@ def edit_coi(coi_id):
 def _action(action: str, summary: str, schema: dict, status: int):
     def view(coi_id):
         current, coi = _with_coi(coi_id)
-        certificates.permitted(current, coi, action)
-        found, answered = certificates.act(current, coi, action, body(bp.current_request), now())
+        access = certificates.permitted(current, coi, action)     # 403 before the body is judged
+        found, answered = certificates.act(access, action, body(bp.current_request), now())
         return Response(body=found, status_code=answered)
 
     view.__name__ = f"{action}_coi"

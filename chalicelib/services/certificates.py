@@ -457,10 +457,10 @@ def permitted(current: Current, coi: Coi | None, action: str) -> Access:
     return access
 
 
-def act(current: Current, coi: Coi | None, action: str, data: dict, now: datetime) -> tuple[dict, int]:
-    """POST /api/cois/{id}/<action>: (the COI, HTTP status). The matrix decides who may (403),
-    the status and the version whether it still can (409)."""
-    access = permitted(current, coi, action)
+def act(access: Access, action: str, data: dict, now: datetime) -> tuple[dict, int]:
+    """POST /api/cois/{id}/<action> by a caller `permitted` to: (the COI, HTTP status). The
+    version decides whether they still can (409)."""
+    current, coi = access.current, access.coi
     version = _version(data)
     if version != coi.version:
         raise Conflict(STALE, code="stale_version")

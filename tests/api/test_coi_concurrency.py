@@ -25,7 +25,8 @@ def act(person, coi, action, **data):
     from chalicelib.services import certificates
 
     current, found = facing(person, coi["id"])
-    return lambda: certificates.act(current, found, action, {"version": coi["version"], **data}, now())
+    return lambda: certificates.act(certificates.permitted(current, found, action), action,
+                                    {"version": coi["version"], **data}, now())
 
 
 def outcomes(results):
