@@ -4,7 +4,6 @@ time and size of the PDF of a certificate of inspection, (e) the COI's calls and
 (bench/coi.py), (f) the reads per request of the paged lists at 500 and 2,000 items, (g)
 logins under the API function's memory, (h) the cold start of the Lambda package (after
 `make package`)."""
-import dataclasses
 import os
 import re
 import socket
@@ -326,7 +325,6 @@ def _local_aws(profile: str | None = None):
     _environment()
     from moto.server import ThreadedMotoServer
 
-    from chalicelib.services import credentials
     from dev import admin
     from tests.conftest import AUTHORITY
 
@@ -338,21 +336,18 @@ def _local_aws(profile: str | None = None):
     server = ThreadedMotoServer(port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    # botocore sessions keep the endpoint they first read: name it, and start a new session.
+    # botocore sessions keep the endpoint they first read: name it, and start a new session;
+    # the models read it as their host (store/base.py) once they connect again.
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     boto3.DEFAULT_SESSION = None
-    hosts = [model.Meta.host for model in MODELS]
     for model in MODELS:
-        model.Meta.host = endpoint
+        model._connection = None
     try:
         _fresh_tables()
-        if profile:
-            with mock.patch.object(credentials, "settings", dataclasses.replace(
-                    credentials.settings, password_hash_profile=profile)):
-                credentials._hasher.cache_clear()
+        if profile:     # settings are read from the environment of the job being run
+            with mock.patch.dict(os.environ, TRACES_PASSWORD_HASH_PROFILE=profile):
                 admin.main(["create-user", AUTHORITY[0], "--password", AUTHORITY[1],
                             "--organisation", AUTHORITY[2]])
-            credentials._hasher.cache_clear()
         environment = {k: v for k, v in os.environ.items() if k.startswith("TRACES_")}
         environment.update(AWS_ENDPOINT_URL=endpoint, TRACES_ORIGIN_SECRET="")
         if profile:
@@ -361,8 +356,8 @@ def _local_aws(profile: str | None = None):
     finally:
         os.environ.pop("AWS_ENDPOINT_URL", None)
         boto3.DEFAULT_SESSION = None
-        for model, host in zip(MODELS, hosts):
-            model.Meta.host, model._connection = host, None
+        for model in MODELS:
+            model._connection = None
         server.stop()
 
 
