@@ -113,7 +113,7 @@ def compact(source: str) -> str:
 
 def version(asset: Path) -> Path:
     """A copy of `asset` named by its content (site.<hash>.js), which the pages link to: it can
-    be cached for a year, and a new build is seen at once (README, "Deploying on AWS")."""
+    be cached for a year, and a new build is seen at once (docs/deploying.md)."""
     digest = hashlib.sha256(asset.read_bytes()).hexdigest()[:12]
     copy = asset.with_name(f"{asset.stem}.{digest}{asset.suffix}")
     shutil.copyfile(asset, copy)
