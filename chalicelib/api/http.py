@@ -142,7 +142,7 @@ def route(bp, path: str, methods=("GET",), status: int = 200, *, body: dict | No
                 result = view(**params)
             except DomainError as error:
                 return error_responses.response(error, language(request))
-            except Exception:  # noqa: BLE001 - logged, and answered without details
+            except Exception:  # logged, and answered without details
                 log.exception("unexpected error on %s", request.path if request else path)
                 return error_responses.internal(language(request))
             finally:

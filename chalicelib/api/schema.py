@@ -54,7 +54,7 @@ def or_null(schema: dict) -> dict:
     return {**schema, "type": [*(kinds if isinstance(kinds, list) else [kinds]), "null"]}
 
 
-def string(max_length: int, *, min_length: int | None = None, format: str | None = None,  # noqa: A002
+def string(max_length: int, *, min_length: int | None = None, format: str | None = None,  # noqa: A002 - JSON Schema's word
            pattern: str | None = None, nullable: bool = False, description: str | None = None) -> dict:
     """Text of at most `max_length` characters; with `min_length`, not blank either (the domain
     trims what people type)."""

@@ -285,7 +285,8 @@ def test_an_extract_of_a_consignment_released_by_batches(stack, people, new_page
     base = call(importer, stack, tokens["importer"], "POST", "/cois", {"boxes": full_boxes(people, batches=True)})
     for page, key, action, body in ((importer, "importer", "submit", {}), (issuer, "issuer", "issue", {}),
                                     (authority, "authority", "verify", {"outcome": "released_for_extracts"})):
-        base = call(page, stack, tokens[key], "POST", f"/cois/{base['id']}/{action}", {"version": base["version"], **body})
+        base = call(page, stack, tokens[key], "POST", f"/cois/{base['id']}/{action}",
+                    {"version": base["version"], **body})
     assert base["status"] == "base_for_extract"
 
     importer.goto(f"{stack.url}/fr/cois/view.html?id={base['id']}")
