@@ -6,7 +6,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProject
 from pynamodb.models import Model
 
 from . import paging
-from .base import meta
+from .stage import meta
 
 PENDING = "confirmed"      # value of `queue` while an account waits for its authority
 ACTIVE = "active"          # value of `activity` while a valid account is unlocked
