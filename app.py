@@ -2,7 +2,7 @@
 from chalice import Chalice, Cron, Rate
 
 from chalicelib.api import (accounts, authorisations, authority, cois, openapi, organisations,
-                            origin, reference, session)
+                            origin, reference, session, verification)
 from chalicelib.api.http import edge, now
 from chalicelib.config import current as settings_now
 
@@ -13,7 +13,7 @@ app.api.binary_types.append("application/pdf")
 app.register_middleware(edge, "http")
 
 for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp, organisations.bp,
-                  authorisations.bp, cois.bp, openapi.bp):
+                  authorisations.bp, cois.bp, verification.bp, openapi.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
 
 

@@ -24,7 +24,7 @@ VARIABLES = ("TRACES_STAGE", "TRACES_TABLE_PREFIX", "AWS_DEFAULT_REGION", "TRACE
              "TRACES_CONFIRMATION_MINUTES", "TRACES_TEMPORARY_PASSWORD_HOURS",
              "TRACES_SESSION_IDLE_MINUTES", "TRACES_SESSION_MAX_HOURS", "TRACES_INACTIVITY_DAYS",
              "TRACES_MAX_BODY_BYTES", "TRACES_MAIL_PER_HOUR", "TRACES_PASSWORD_HASH_PROFILE",
-             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET")
+             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET", "TRACES_SEAL_TSA_URL")
 # The stages where automated tests may read the anti-automation code (TRACES_CAPTCHA_TEST_HOOK:
 # each challenge then keeps its code in clear in the tokens table). Any other stage refuses it.
 TEST_HOOK_STAGES = ("local", "test")
@@ -52,9 +52,20 @@ class Settings:
     mail_per_hour: int
     password_hash_profile: str
     origin_secret: str
+    seal_tsa_url: str
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
+
+    @property
+    def seal_key(self) -> str:
+        """The KMS key of the COI's seal (documents/seal.py), by its alias."""
+        return f"alias/{self.table_prefix}seal"
+
+    @property
+    def seal_chain_parameter(self) -> str:
+        """The SSM parameter holding the seal's certificate chain (PEM, seal certificate first)."""
+        return f"/{self.table_prefix}seal-chain"
 
 
 def load(environ=None) -> Settings:
@@ -109,9 +120,13 @@ def load(environ=None) -> Settings:
         password_hash_profile=one_of("TRACES_PASSWORD_HASH_PROFILE", "rfc9106_low_memory_p1", HASH_PROFILES),
         # On AWS, the secret header CloudFront adds to API requests: empty means no check.
         origin_secret=env("TRACES_ORIGIN_SECRET", ""),
+        # A timestamp authority (RFC 3161) for the COI's seal: PAdES B-T; empty: B-B.
+        seal_tsa_url=env("TRACES_SEAL_TSA_URL", ""),
     )
     if not found.site_url.startswith(("https://", "http://")):
         wrong["TRACES_SITE_URL"] = f"{found.site_url!r} is not an http(s) address"
+    if found.seal_tsa_url and not found.seal_tsa_url.startswith(("https://", "http://")):
+        wrong["TRACES_SEAL_TSA_URL"] = f"{found.seal_tsa_url!r} is not an http(s) address"
     if found.captcha_test_hook and found.stage not in TEST_HOOK_STAGES:
         wrong["TRACES_CAPTCHA_TEST_HOOK"] = (f"refused in stage {found.stage!r}: only "
                                              f"{' and '.join(TEST_HOOK_STAGES)} may turn it on")

@@ -1,5 +1,5 @@
 """Admin and test interface (SPEC 9): `python -m dev.admin init|demo|create-user|
-create-organisation|job`."""
+create-organisation|job|seal-csr|seal-certificate`."""
 import argparse
 import os
 import sys
@@ -60,6 +60,10 @@ def init(now: datetime) -> None:
             EmailAddress=settings.mail_sender)
     added = provisioning.load_reference_organisations(now)
     print(f"tables created: {len(created)}; reference organisations added: {added}")
+    if settings.stage in ("local", "test"):
+        from dev import seal
+
+        print(seal.init(now))
 
 
 def demo(now: datetime) -> None:
@@ -130,6 +134,21 @@ def job(args, now: datetime) -> None:
     print(f"{args.name}: {jobs[args.name](now)}")
 
 
+def seal_command(args) -> int:
+    from dev import seal
+
+    if args.command == "seal-csr":
+        print(seal.csr(args.organisation, args.common_name, args.country.upper()), end="")
+        return 0
+    with open(args.file, encoding="ascii") as given:
+        try:
+            print(seal.install(given.read()))
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dev.admin")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -160,6 +179,12 @@ def _parser() -> argparse.ArgumentParser:
     organisation.add_argument("--competence", help="comma-separated sections of an authority: organic,...")
     organisation.add_argument("--now")
     commands.add_parser("migrate-email-keys")
+    request = commands.add_parser("seal-csr", help="a certificate request for the seal's KMS key (PEM, stdout)")
+    request.add_argument("--organisation", required=True, help="the organisation named in the certificate")
+    request.add_argument("--common-name", default="TRACES electronic seal")
+    request.add_argument("--country", required=True, help="ISO 3166-1 alpha-2")
+    chain = commands.add_parser("seal-certificate", help="install the seal's certificate chain")
+    chain.add_argument("file", metavar="FILE", help="PEM: the seal certificate first, the root last")
     run = commands.add_parser("job")
     run.add_argument("name", choices=["lock_inactive", "authority_digest"])
     run.add_argument("--now")
@@ -182,6 +207,8 @@ def main(argv=None) -> int:
             migrate_email_keys()
         elif args.command == "create-organisation":
             create_organisation(args, now)
+        elif args.command in ("seal-csr", "seal-certificate"):
+            return seal_command(args)
         else:
             job(args, now)
     except DomainError as error:

@@ -48,6 +48,14 @@ def language(request) -> str:
     return i18n.negotiate(request.headers.get("accept-language"))
 
 
+def client_address(request) -> str:
+    """The caller's IP address, for rate limits: the viewer's as CloudFront saw it, else the
+    gateway's source."""
+    identity = (request.context or {}).get("identity") or {}
+    return request.headers.get("cloudfront-viewer-address", "").rpartition(":")[0] \
+        or identity.get("sourceIp") or "unknown"
+
+
 # On every response of the API, errors included (see `edge`): never cached, never sniffed as
 # something else than it says, never framed, no referrer sent from it.
 SECURITY_HEADERS = {
@@ -112,6 +120,8 @@ class Operation:
     login: bool = False            # needs the session cookie (and X-CSRF-Token to change state)
     form: object = None            # the domain's check of a whole body: see `body`
     media: str = "application/json"  # the success body's media type
+    accepts: str = "application/json"  # the request body's media type (another: raw bytes, `upload`)
+    limit: int | None = None       # the largest body in bytes (None: settings.max_body_bytes)
 
 
 _running = threading.local()       # the operation of the request this thread answers
@@ -119,12 +129,14 @@ _running = threading.local()       # the operation of the request this thread an
 
 def route(bp, path: str, methods=("GET",), status: int = 200, *, body: dict | None = None,
           query: dict | None = None, returns: dict | None = None, errors: tuple = (),
-          login: bool = False, form=None, media: str = "application/json"):
+          login: bool = False, form=None, media: str = "application/json",
+          accepts: str = "application/json", limit: int | None = None):
     """Registers a view on `bp` with its declaration: `body` and `query` are the schemas
     (api/schema.py) that `http.body()` and `http.query()` check the request against, and that
     describe it (no `body`: nothing to send); `returns` describes the success answer (`status`,
     of type `media`), `errors` the error statuses the declaration does not imply (400 with a
-    body or query, 401 and 403 with `login`, 404 with a path parameter, 413 with a body).
+    body or query, 401 and 403 with `login`, 404 with a path parameter, 413 with a body). A body
+    of another type than JSON (`accepts`) is read whole by `upload()`, up to `limit` bytes.
     Domain errors become the API's error body, and a dict result becomes JSON with `status`.
     Every view of the API is registered here, so that /api/openapi.json describes them all."""
 
@@ -132,7 +144,8 @@ def route(bp, path: str, methods=("GET",), status: int = 200, *, body: dict | No
         summary = (view.__doc__ or view.__name__.replace("_", " ")).strip().splitlines()[0]
         operation = Operation(name=f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}", summary=summary,
                               status=status, body=body, query=query, returns=returns,
-                              errors=tuple(errors), login=login, form=form, media=media)
+                              errors=tuple(errors), login=login, form=form, media=media,
+                              accepts=accepts, limit=limit)
 
         @functools.wraps(view)
         def handler(**params):
@@ -152,7 +165,7 @@ def route(bp, path: str, methods=("GET",), status: int = 200, *, body: dict | No
             return Response(body=result if result is not None else "", status_code=status)
 
         handler.operation = operation
-        bp.route(path, methods=list(methods))(handler)
+        bp.route(path, methods=list(methods), content_types=[accepts])(handler)
         return view
 
     return decorate
@@ -163,6 +176,16 @@ def _declared():
     return getattr(_running, "operation", None)
 
 
+def upload(request) -> bytes:
+    """The request's body as bytes (as it is for a route that `accepts` another type than
+    JSON), refused (413) beyond the route's limit."""
+    raw = request.raw_body or b""
+    operation = _declared()
+    if len(raw) > (operation.limit if operation and operation.limit else settings.max_body_bytes):
+        raise TooLarge(N_("The request is too large."))
+    return raw
+
+
 def body(request, form=None) -> dict:
     """The JSON object of the request, checked against the route's `body` schema (none: an
     empty object), every problem at once: a field it does not list is refused (nobody sets
@@ -170,9 +193,7 @@ def body(request, form=None) -> dict:
     the route) is the domain's check of the whole body, cross-field rules included: run only
     when the schema refused the body, it adds its own problems and its messages win ("this box
     is filled in by the system"), so that one answer names all of them."""
-    raw = request.raw_body or b""
-    if len(raw) > settings.max_body_bytes:
-        raise TooLarge(N_("The request is too large."))
+    raw = upload(request)
     try:
         data = json.loads(raw or b"{}")
     except RecursionError:

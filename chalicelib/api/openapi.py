@@ -55,6 +55,7 @@ FORMATS = {
     "container": "ISO 6346: 4 letters and 7 digits with a right check digit (MSKU1234565)",
     "member-state": "ISO 3166-1 alpha-2 code of a member state of the European Union",
 }
+JSON = "application/json"
 STATE_CHANGING = ("post", "put", "patch", "delete")
 CSRF = {"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"},
         "description": "the csrf_token of POST /api/session (or GET /api/me)"}
@@ -115,8 +116,8 @@ def _operation(path: str, method: str, declared) -> dict:
         parameters.append(CSRF)
     found["parameters"] = parameters + [LANGUAGE]
     if declared.body is not None:
-        found["requestBody"] = {"required": bool(declared.body.get("required")),
-                                "content": {"application/json": {"schema": declared.body}}}
+        found["requestBody"] = {"required": bool(declared.body.get("required")) or declared.accepts != JSON,
+                                "content": {declared.accepts: {"schema": declared.body}}}
     if declared.login:
         found["security"] = [{"session": []}]
     success = {"description": "success"}
@@ -133,6 +134,10 @@ def _operation(path: str, method: str, declared) -> dict:
         statuses.add(404)
     found["responses"] = {str(declared.status): success,
                           **{str(status): _error(str(status)) for status in sorted(statuses)}}
+    if declared.limit:
+        found["responses"]["413"] = _error("413", f"Body over {declared.limit // 1024} KiB.")
+    if declared.accepts != JSON:
+        found["responses"]["415"] = _error("415", f"Body not sent as {declared.accepts}.")
     return found
 
 

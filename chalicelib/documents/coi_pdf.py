@@ -117,8 +117,8 @@ STATUS_NAMES = {
 # Printed across every page of a certificate in these statuses (both languages: the paper may
 # travel); the other statuses are those of a certificate that was issued and stands.
 WATERMARKS = {
-    "draft": "DRAFT / PROJET",
-    "new": "NOT ISSUED / NON DÉLIVRÉ",
+    "draft": "DRAFT, NO LEGAL VALUE / PROJET, SANS VALEUR JURIDIQUE",
+    "new": "NOT ISSUED, NO LEGAL VALUE / NON DÉLIVRÉ, SANS VALEUR JURIDIQUE",
     "deleted": "DELETED / SUPPRIMÉ",
     "replaced": "REPLACED / REMPLACÉ",
     "irregularity": "IRREGULARITY / IRRÉGULARITÉ",

@@ -765,21 +765,33 @@ def verify_url(number: str, language: str) -> str:
 
 
 def pdf(current: Current, coi: Coi | None, language: str) -> bytes:
+    """The COI's PDF: sealed once issued (SPEC 3.2); a COI never issued prints unsealed, marked
+    as a draft without legal value."""
     from ..documents import coi_pdf
 
     access = load(current, coi)
     shown = view(access.coi, access.allowed)
     url = verify_url(coi.number, language) if coi.number else settings.site_url
-    return coi_pdf.render(shown, coi.names or {}, language, url)
+    document = coi_pdf.render(shown, coi.names or {}, language, url)
+    if coi.issued_at is None:
+        return document
+    from ..documents import seal
+
+    return seal.seal(document, coi.number, coi.status, coi.version)
 
 
-def public(number: str, client: str, now: datetime) -> dict:
-    """GET /api/public/cois/{number}: the status and a summary, nothing about persons; at most
-    PUBLIC_PER_MINUTE requests per client and minute."""
+def allow_public(client: str, now: datetime) -> None:
+    """At most PUBLIC_PER_MINUTE public verifications (by number or of a PDF) per client and
+    minute: 429 past it."""
     window = now.strftime("%Y%m%d%H%M")
     if not store.count_request(f"public#{client}#{window}", now + timedelta(minutes=2),
                                PUBLIC_PER_MINUTE):
         raise TooManyRequests(N_("Too many requests; wait a minute and try again."))
+
+
+def public(number: str, client: str, now: datetime) -> dict:
+    """GET /api/public/cois/{number}: the status and a summary, nothing about persons."""
+    allow_public(client, now)
     number = (number or "").strip().upper()
     coi = store.by_number(number) if _NUMBER.match(number) else None
     if coi is None or coi.status == rules.DRAFT:

@@ -39,7 +39,8 @@ _INITIALISED = {}
 def aws():
     """The `aws` of tests/conftest.py, with the same result for every API test: a fresh mock_aws
     in the state `dev.admin init` leaves. What differs is the cost (the suite must stay within
-    a few minutes): `init` runs for real in the first test, and its DynamoDB tables are copied
+    a few minutes): `init` runs for real in the first test, and its DynamoDB tables (and the
+    seal's KMS key and SSM certificate chain) are copied
     into each later test's fresh mock (writing 7 tables and the 215 reference organisations through
     moto costs about half a second a test, the copy about 10 ms); the boto3 and pynamodb clients
     come from one botocore session per thread instead of a new session each."""
@@ -50,12 +51,15 @@ def aws():
     from moto import mock_aws
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
+    from moto.kms.models import kms_backends
     from moto.ses.models import ses_backends
 
     from chalicelib.config import settings
+    from chalicelib.documents import seal
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
     from dev import admin
+    from dev import seal as seal_admin
 
     with mock_aws(), pytest.MonkeyPatch.context() as patch:
         patch.setattr(pynamodb_base, "get_session", _botocore_session)
@@ -65,12 +69,17 @@ def aws():
             model._connection = None
         mailer.reset_client()
         backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
+        kms = kms_backends[DEFAULT_ACCOUNT_ID][settings.region]
         if "tables" in _INITIALISED:
             backend.tables = copy.deepcopy(_INITIALISED["tables"])
             ses_backends[DEFAULT_ACCOUNT_ID][settings.region].verify_email_identity(settings.mail_sender)
+            kms.keys = dict(_INITIALISED["keys"])   # the seal's key: never changed by a test
+            seal_admin.store_chain(_INITIALISED["chain"])
         else:
             assert admin.main(["init"]) == 0
             _INITIALISED["tables"] = copy.deepcopy(backend.tables)
+            _INITIALISED["keys"] = dict(kms.keys)
+            _INITIALISED["chain"] = seal.chain_pem()
         yield
 
 

@@ -90,8 +90,9 @@ def test_a_long_product_list_runs_onto_more_pages_with_the_table_header_repeated
     assert f"{coi_sample.NUMBER} - Page 3/{pages_of(pdf)}" in text
 
 
-@pytest.mark.parametrize("status, mark", [("draft", "DRAFT / PROJET"), ("deleted", "DELETED / SUPPRIMÉ"),
-                                          ("replaced", "REPLACED / REMPLACÉ"), ("new", "NOT ISSUED")])
+@pytest.mark.parametrize("status, mark", [("draft", "DRAFT, NO LEGAL VALUE / PROJET, SANS VALEUR JURIDIQUE"),
+                                          ("deleted", "DELETED / SUPPRIMÉ"), ("replaced", "REPLACED / REMPLACÉ"),
+                                          ("new", "NOT ISSUED, NO LEGAL VALUE")])
 def test_a_certificate_that_is_not_final_carries_a_watermark_on_every_page(status, mark):
     pdf = render(coi_sample.coi(lines=70, status=status))
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
