@@ -30,10 +30,12 @@ $(NODE_STAMP): package.json package-lock.json
 browser: $(NODE_STAMP)
 	@sh dev/need.sh chromium test -x $(CHROMIUM)
 
-# The COI PDF's QR code is printed, rasterised and scanned back: poppler and zbar.
+# The COI PDF's QR code is printed, rasterised and scanned back: poppler and zbar; its seal is
+# checked by poppler's pdfsig against the root in an NSS database (certutil: libnss3-tools).
 scanner:
 	@sh dev/need.sh poppler-utils pdftoppm -v
 	@sh dev/need.sh zbar-tools zbarimg --version
+	@sh dev/need.sh libnss3-tools test -x /usr/bin/certutil
 
 # The linter first (ruff.toml), then every test, a quick pass of `make bench` among them.
 test: $(STAMP) browser scanner

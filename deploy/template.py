@@ -325,6 +325,48 @@ def _alarm(description: str, namespace: str, metric: str, dimension: str, value,
         "AlarmActions": [{"Ref": "Alerts"}]}}
 
 
+def _seal_names(stage: str) -> tuple[str, str]:
+    """The seal's KMS alias and SSM parameter, as chalicelib.config names them for the stage."""
+    from chalicelib.config import load
+
+    found = load({**stage_environment(stage), "TRACES_STAGE": stage})
+    return found.seal_key, found.seal_chain_parameter
+
+
+# What an account's administrators may do with the seal's key: everything but use it (no
+# kms:Sign): only the API function signs, and, while the SealAdministrator parameter names
+# someone, that person for `python -m dev.admin seal-csr` (docs/seal.md).
+SEAL_KEY_ADMINISTRATION = ["kms:Describe*", "kms:List*", "kms:Get*", "kms:Create*", "kms:Put*",
+                           "kms:Update*", "kms:Enable*", "kms:Disable*", "kms:Revoke*", "kms:TagResource",
+                           "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"]
+
+
+def seal(stage: str) -> dict:
+    """The seal's asymmetric key (its private half never leaves KMS) and its alias."""
+    from chalice.utils import to_cfn_resource_name
+
+    alias, _ = _seal_names(stage)
+    root = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    statements = [
+        {"Sid": "Administration", "Effect": "Allow", "Principal": {"AWS": root},
+         "Action": SEAL_KEY_ADMINISTRATION, "Resource": "*"},
+        {"Sid": "SealByTheApi", "Effect": "Allow",
+         "Principal": {"AWS": {"Fn::GetAtt": [to_cfn_resource_name(f"{API_FUNCTION}_role"), "Arn"]}},
+         "Action": ["kms:Sign"], "Resource": "*"},
+        {"Fn::If": ["SealCertificateRequest",
+                    {"Sid": "CertificateRequest", "Effect": "Allow",
+                     "Principal": {"AWS": {"Ref": "SealAdministrator"}},
+                     "Action": ["kms:Sign", "kms:GetPublicKey"], "Resource": "*"},
+                    {"Ref": "AWS::NoValue"}]}]
+    return {
+        "SealKey": {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                    "Properties": {"Description": "traces: the electronic seal of the COI's PDF",
+                                   "KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY",
+                                   "KeyPolicy": {"Version": "2012-10-17", "Statement": statements}}},
+        "SealKeyAlias": {"Type": "AWS::KMS::Alias",
+                         "Properties": {"AliasName": alias, "TargetKeyId": {"Ref": "SealKey"}}}}
+
+
 def resources(stage: str) -> dict:
     env = stage_environment(stage)
     sender_domain = env["TRACES_MAIL_SENDER"].rpartition("@")[2]
@@ -333,6 +375,7 @@ def resources(stage: str) -> dict:
     found["MailIdentity"] = {"Type": "AWS::SES::EmailIdentity",
                              "Properties": {"EmailIdentity": sender_domain}}
     found.update(operations(stage))
+    found.update(seal(stage))
     return {
         "Parameters": {
             "OriginSecret": {"Type": "String", "NoEcho": True, "MinLength": 32,
@@ -340,8 +383,12 @@ def resources(stage: str) -> dict:
                              "Description": "Random letters and digits that CloudFront sends to the "
                                             "API (e.g. openssl rand -hex 32); keep it between deploys"},
             "AlertEmail": {"Type": "String", "Default": "",
-                           "Description": "Where alarms are e-mailed (empty: no subscription)"}},
-        "Conditions": {"AlertsHaveAnAddress": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlertEmail"}, ""]}]}},
+                           "Description": "Where alarms are e-mailed (empty: no subscription)"},
+            "SealAdministrator": {"Type": "String", "Default": "",
+                                  "Description": "ARN of who may sign the seal key's certificate request "
+                                                 "(dev.admin seal-csr); empty again afterwards"}},
+        "Conditions": {"AlertsHaveAnAddress": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlertEmail"}, ""]}]},
+                       "SealCertificateRequest": {"Fn::Not": [{"Fn::Equals": [{"Ref": "SealAdministrator"}, ""]}]}},
         "Resources": found,
         "Outputs": {
             "SiteURL": {"Value": {"Fn::Sub": "https://${Site.DomainName}"}},
@@ -391,7 +438,14 @@ def policy(stage: str, function: str) -> dict:
          "Condition": {"StringEquals": {"ses:FromAddress": sender}}},
         {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
          "Resource": [{"Fn::Sub": log_group}]}]
-    if function != API_FUNCTION:
+    if function == API_FUNCTION:
+        # The COI's seal: its chain is read here; kms:Sign is granted by the key's own policy
+        # (`seal`), to this function's role only (naming the key here too would be a circle).
+        _, chain = _seal_names(stage)
+        statements.append({"Sid": "SealChain", "Effect": "Allow", "Action": ["ssm:GetParameter"],
+                           "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:"
+                                                    "${AWS::AccountId}:parameter" + chain}]})
+    else:
         statements.append({"Sid": "Failures", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": [{"Fn::GetAtt": ["JobFailures", "Arn"]}]})
     return {"Version": "2012-10-17", "Statement": statements}

@@ -197,6 +197,21 @@ def _refused(function: str, service: str, operation: str, params: dict) -> list[
     if function not in _POLICIES:
         _POLICIES[function] = template.policy("test", function)["Statement"]
     statements = _POLICIES[function]
+    if service == "kms":       # granted by the seal key's own policy, to the API's role only
+        from chalice.utils import to_cfn_resource_name
+
+        from chalicelib.config import settings
+
+        role = {"AWS": {"Fn::GetAtt": [to_cfn_resource_name(f"{function}_role"), "Arn"]}}
+        key_policy = template.seal("test")["SealKey"]["Properties"]["KeyPolicy"]["Statement"]
+        return [] if params.get("KeyId") == settings.seal_key and any(
+            s.get("Principal") == role and f"kms:{operation}" in s["Action"] for s in key_policy) \
+            else [f"kms:{operation}"]
+    if service == "ssm":
+        parameter = {"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+                                + params.get("Name", "")}
+        return [] if any(f"ssm:{operation}" in s["Action"] and parameter in s["Resource"]
+                         for s in statements) else [f"ssm:{operation}"]
     if service == "ses":
         return [] if any(f"ses:{operation}" in s["Action"] and s["Condition"]["StringEquals"][
             "ses:FromAddress"] == params.get("Source") for s in statements) else [f"ses:{operation}"]
@@ -239,7 +254,7 @@ def granted_calls(monkeypatch):
     def checked(self, operation, params):
         function = getattr(_ACTING, "function", None)
         service = self.meta.service_model.service_name
-        if function and service in ("dynamodb", "ses"):
+        if function and service in ("dynamodb", "ses", "kms", "ssm"):
             problems.update(f"{function}: {refused}" for refused in
                             _refused(function, service, operation, params))
         return original(self, operation, params)

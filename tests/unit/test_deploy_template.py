@@ -183,3 +183,28 @@ def test_what_api_gateway_answers_itself_is_in_the_apis_error_format(resources):
         Draft202012Validator(ERROR).validate(json.loads(text))
     assert json.loads(answers["MISSING_AUTHENTICATION_TOKEN"]["ResponseTemplates"]["application/json"])[
         "error"]["code"] == "not_found"
+
+
+def test_only_the_api_function_may_seal_with_the_kms_key(resources):
+    """SPEC 3.2: an asymmetric key in KMS; its policy lets administrators manage it but not use
+    it, the API function's role sign with it, and nobody else unless SealAdministrator names them
+    (for the certificate request)."""
+    key = resources["SealKey"]["Properties"]
+    assert (key["KeySpec"], key["KeyUsage"]) == ("ECC_NIST_P256", "SIGN_VERIFY")
+    assert resources["SealKey"]["DeletionPolicy"] == "Retain"
+    statements = key["KeyPolicy"]["Statement"]
+    signers = [s for s in statements if "Fn::If" not in s and any(a in ("kms:Sign", "kms:*", "kms:Sign*")
+                                                                 for a in s["Action"])]
+    assert [s["Principal"] for s in signers] == [{"AWS": {"Fn::GetAtt": ["ApiHandlerRole", "Arn"]}}]
+    assert all(not a.startswith(("kms:S", "kms:*")) or a == "kms:ScheduleKeyDeletion"
+               for s in statements if "Fn::If" not in s and s not in signers for a in s["Action"])
+    condition, granted, otherwise = next(s["Fn::If"] for s in statements if "Fn::If" in s)
+    assert condition == "SealCertificateRequest" and granted["Principal"] == {"AWS": {"Ref": "SealAdministrator"}}
+    assert otherwise == {"Ref": "AWS::NoValue"}
+    assert resources["SealKeyAlias"]["Properties"] == {"AliasName": "alias/traces-prod-seal",
+                                                       "TargetKeyId": {"Ref": "SealKey"}}
+    functions = of_type(resources, "AWS::Serverless::Function")
+    for logical, function in functions.items():
+        actions = {a for s in _role_policy(resources, function) for a in s["Action"]}
+        assert not any(a.startswith("kms:") for a in actions)
+        assert ("ssm:GetParameter" in actions) == (logical == "APIHandler")
