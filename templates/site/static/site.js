@@ -77,17 +77,18 @@
   }
 
   // api(method, path, body, {guard: true}) -> {status, ok, data}. With guard, 401 leads to the
-  // login page and 403 password_change_required to the forced change page.
+  // login page and 403 password_change_required to the forced change page. With {type: "..."},
+  // the body (a File or Blob) is sent as it is, of that media type; else as JSON.
   async function api(method, path, body, options) {
     options = options || {};
     var headers = { "Accept": "application/json", "Accept-Language": lang };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (body !== undefined) headers["Content-Type"] = options.type || "application/json";
     if (method !== "GET" && session.csrf()) headers["X-CSRF-Token"] = session.csrf();
     var result;
     try {
       var response = await fetch("/api" + path, {
         method: method, headers: headers, credentials: "same-origin", cache: "no-store",
-        body: body === undefined ? undefined : JSON.stringify(body)
+        body: body === undefined || options.type ? body : JSON.stringify(body)
       });
       var raw = await response.text();
       var data = null;

@@ -249,7 +249,44 @@
     });
     var initial = t.param("number");
     if (initial) { form.elements.namedItem("number").value = initial; await check(initial.trim().toUpperCase()); }
+    checkPdf();
   };
+
+  /* The public verification of a COI's PDF: dropped on the zone or chosen, sent as it is. */
+  function checkPdf() {
+    var zone = byId("pdf-drop"), input = byId("f-pdf"), result = byId("pdf-result"), problem = byId("pdf-problem");
+    async function send(file) {
+      if (!file) return;
+      t.hide(result);
+      t.hide(problem);
+      var r = await api("POST", "/public/verify-pdf", file, { type: "application/pdf" });
+      if (!r.ok) {
+        $(".js-message", problem).textContent = r.status === 429 ? T.verify_busy : r.data.error.message;
+        t.reveal(problem);
+        return;
+      }
+      var c = r.data, valid = c.seal === "valid";
+      byId("pdf-result-title").textContent = c.number || file.name;
+      result.classList.toggle("success", valid && c.latest);
+      result.classList.toggle("problem", !valid || !c.latest);
+      t.text($(".js-seal", result), T["seal_" + c.seal]);
+      t.text($(".js-signed-by", result), c.signed_by);
+      t.text($(".js-signed-at", result), c.signed_at && t.date(c.signed_at));
+      t.text($(".js-modified", result), c.seal === "absent" ? null : c.modified_after_seal ? T.seal_yes : T.seal_no);
+      t.text($(".js-version", result), c.version);
+      t.text($(".js-current", result), c.current && t.statusWord(c.current.status));
+      t.text($(".js-latest", result), valid ? (c.latest ? T.seal_latest : T.seal_not_latest) : null);
+      t.reveal(result);
+    }
+    input.addEventListener("change", function () { send(input.files[0]); });
+    zone.addEventListener("dragover", function (e) { e.preventDefault(); zone.classList.add("dragging"); });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("dragging"); });
+    zone.addEventListener("drop", function (e) {
+      e.preventDefault();
+      zone.classList.remove("dragging");
+      send(e.dataTransfer.files[0]);
+    });
+  }
 
   /* ---------- the export certificate models: filter by country and product ---------- */
   t.pages["export-models"] = function () {
