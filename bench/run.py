@@ -3,7 +3,7 @@ cold-start cost of importing app.py, (c) the inactivity job's reads as the table
 time and size of the PDF of a certificate of inspection, (e) the COI's calls and list cost
 (bench/coi.py), (f) the reads per request of the paged lists at 500 and 2,000 items, (g)
 logins under the API function's memory, (h) the cold start of the Lambda package (after
-`make package`).
+`make package`), (i) the sealed COI PDF's extra time and size (bench/seal.py).
 
 `python -m bench.run --quick` (run by `make test`, tests/unit/test_bench.py) runs every part on
 small tables with one run each: it checks that the benchmarks still run and that the counts they
@@ -452,13 +452,14 @@ def main() -> int:
     if sys.argv[1:2] == ["package"]:   # python -m bench.run package [ZIP]: (g) and (h) alone
         zip_path = Path(sys.argv[2]).resolve() if len(sys.argv) > 2 else PACKAGE
         return 0 if login_under_memory(zip_path) & package_cold_start(zip_path) else 1
-    from bench import coi
+    from bench import coi, seal
 
     scale = QUICK if sys.argv[1:] == ["--quick"] else FULL
     _environment()
     outcomes = {"a": calls_per_operation(), "b": cold_start(scale), "c": inactivity_reads(scale),
                 "d": coi_pdf(scale), "e calls": coi.calls_per_operation(), "e list": coi.list_cost(scale.cois),
-                "f": paged_reads(scale), "g": login_under_memory(scale=scale), "h": package_cold_start()}
+                "f": paged_reads(scale), "g": login_under_memory(scale=scale), "h": package_cold_start(),
+                "i": seal.sealed_pdf(scale.runs, scale.full)}
     over = [part for part, ok in outcomes.items() if not ok]
     print(f"\nSOME FIGURES ARE OVER BUDGET: {', '.join(over)}" if over else "\nall within budget")
     return 1 if over else 0

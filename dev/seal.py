@@ -123,14 +123,19 @@ def csr(organisation: str, common_name: str, country: str) -> str:
 def install(pem_text: str) -> str:
     """Checks a provider's chain against the KMS key and installs it."""
     from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     chain = x509.load_pem_x509_certificates(pem_text.encode())
     der = PublicFormat.SubjectPublicKeyInfo
     if chain[0].public_key().public_bytes(Encoding.DER, der) != public_key().public_bytes(Encoding.DER, der):
         raise ValueError("the first certificate is not the seal key's: put the seal certificate first")
-    for child, parent in zip(chain, chain[1:]):
-        child.verify_directly_issued_by(parent)
+    for n, (child, parent) in enumerate(zip(chain, chain[1:]), start=1):
+        try:
+            child.verify_directly_issued_by(parent)
+        except (ValueError, TypeError, InvalidSignature):
+            raise ValueError(f"certificate {n} is not issued by certificate {n + 1}: give the chain "
+                             "in order, seal certificate first, root last") from None
     if chain[-1].issuer != chain[-1].subject:
         raise ValueError("the last certificate is not a root: give the whole chain, root included")
     store_chain(pem_text)
