@@ -24,6 +24,18 @@ OPERATORS = {
 REFERENCE = {"issuer": "MA-BIO-154", "authority": "FR-CCA", "bcp": "FR-BCP-MARSEILLE"}
 
 
+def put(stack, tag: str) -> dict:
+    """Runs this module in the running stack's environment (a test's fixture): the people."""
+    import subprocess
+
+    from tests.browser.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-m", "tests.browser.coi_people", tag], cwd=ROOT,
+                          env=stack.env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout)
+
+
 def main(tag: str) -> dict:
     from chalicelib.services import provisioning
 

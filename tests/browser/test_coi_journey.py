@@ -4,16 +4,13 @@ that keeps what was typed, an extract, the public verification reached by the PD
 the export certificate models. Every page is checked by axe-core and at 375 px wide. Tests run
 in file order and share the people made by the first fixture."""
 import dataclasses
-import json
 import re
 import secrets
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ROOT
+from tests.browser import coi_people
 from tests.browser.coi_people import PASSWORD
 
 TAG = secrets.token_hex(3)
@@ -22,10 +19,7 @@ TAG = secrets.token_hex(3)
 @pytest.fixture(scope="module")
 def people(stack) -> dict:
     """key -> {"organisation", "email", "name"}, put into the running stack."""
-    done = subprocess.run([sys.executable, "-m", "tests.browser.coi_people", TAG], cwd=ROOT,
-                          env=stack.env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads(done.stdout)
+    return coi_people.put(stack, TAG)
 
 
 def log_in(page: Page, stack, lang: str, email: str) -> None:

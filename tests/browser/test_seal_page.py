@@ -2,15 +2,12 @@
 authentic and current, then no longer current once the COI changed; a PDF changed after its
 seal is refused; a draft's PDF has no seal."""
 import base64
-import json
 import secrets
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ROOT
+from tests.browser import coi_people
 from tests.browser.test_coi_journey import call, csrf, full_boxes
 
 TAG = secrets.token_hex(3)
@@ -18,10 +15,7 @@ TAG = secrets.token_hex(3)
 
 @pytest.fixture(scope="module")
 def people(stack) -> dict:
-    done = subprocess.run([sys.executable, "-m", "tests.browser.coi_people", TAG], cwd=ROOT,
-                          env=stack.env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads(done.stdout)
+    return coi_people.put(stack, TAG)
 
 
 def drop(page: Page, document: bytes, name: str = "coi.pdf") -> None:

@@ -115,7 +115,7 @@ def test_with_a_timestamp_authority_the_seal_is_pades_b_t(aws, monkeypatch):
     asked = []
 
     class Authority(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's name
+        def do_POST(self):
             request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
             asked.append(self.headers["Content-Type"])
             answer = stamper.request_tsa_response(request).dump()
