@@ -190,18 +190,14 @@ def _save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None) -
 
 def _with_derived(coi: Coi, given: dict, found: dict) -> dict:
     """The COI's boxes with `given` replaced whole, derived ones recomputed; 400 when a box names
-    an organisation that is not in the directory."""
+    an organisation it may not (boxes_rules.check_named: in a draft, one not in the directory)."""
     facts = {org_id: directory.facts(org) for org_id, org in found.items()}
     writable = {k: v for k, v in (coi.boxes if coi else boxes_rules.empty_boxes()).items()
                 if k in rules.WRITABLE}
-    merged = {**writable, **given}
-    unknown = boxes_rules.unknown_organisations(merged, facts)
-    unknown = {k: v for k, v in unknown.items() if k.split(".")[1] in given}
-    if unknown:
-        raise Invalid(unknown)
-    derived = boxes_rules.derive(merged, facts, reference.equivalent_countries())
+    derived = boxes_rules.derive({**writable, **given}, facts, reference.equivalent_countries())
     if coi and "box8" not in given and (coi.boxes.get("box8") or {}).get("country_of_export"):
         derived["box8"] = coi.boxes["box8"]     # a typed country of export stays as typed
+    boxes_rules.check_named(derived, facts, given, draft=coi is None or coi.status == rules.DRAFT)
     for box in rules.SIGNATURES:
         derived[box] = coi.boxes.get(box) if coi else None
     return derived
@@ -209,19 +205,25 @@ def _with_derived(coi: Coi, given: dict, found: dict) -> dict:
 
 def _creator(account: Account, boxes: dict, found: dict) -> tuple[str, str, dict]:
     """(organisation, party, boxes) of a new COI: the caller's organisation named on it as
-    importer, exporter, RFL or issuer, or pre-filled in box 11, 4 or 1 where it fits."""
+    importer, exporter, RFL or issuer (and of that kind), or pre-filled in box 11, 4 or 1 where
+    it fits."""
     mine = set(account.roles)
+
+    def may(org_id, party: str) -> bool:
+        org = found.get(org_id)
+        return org is not None and org_id in mine and org.status == "valid" \
+            and rules.may_create_as(party, org.kind)
+
     named = rules.parties_of(boxes)
     for party in rules.CREATORS:
-        if named.get(party) in mine:
+        if may(named.get(party), party):
             return named[party], party, boxes
     fits = ((rules.IMPORTER, "box11", "importer", lambda o: "organic_importer" in (o.activities or ())),
             (rules.EXPORTER, "box4", "exporter", lambda o: "organic_exporter" in (o.activities or ())),
-            (rules.ISSUER, "box1", "issuer", lambda o: o.kind == "control_body"))
+            (rules.ISSUER, "box1", "issuer", lambda o: True))
     for party, box, field, fit in fits:
         for org_id in sorted(mine):
-            org = found.get(org_id)
-            if org is not None and org.status == "valid" and fit(org) and not named.get(party):
+            if may(org_id, party) and fit(found[org_id]) and not named.get(party):
                 return org_id, party, {**boxes, box: {**(boxes.get(box) or {}), field: org_id}}
     raise Forbidden(N_("Only an importer, an exporter, a person responsible for the load or a "
                        "control body named on the certificate may create it."))
@@ -271,6 +273,20 @@ def _box_not_editable(boxes: list[str]) -> Forbidden:
     return error
 
 
+def _keeps_creator(coi: Coi, after: dict) -> None:
+    """A draft (not an extract, which an authority may split) keeps its creating organisation
+    among its parties: 400 on the fields that named it."""
+    if coi.status != rules.DRAFT or coi.is_extract or \
+            rules.keeps_creator(after, coi.created_by_organisation):
+        return
+    named = rules.parties_of(coi.boxes)
+    fields = [rules.PARTY_FIELDS[p] for p in rules.CREATORS if named.get(p) == coi.created_by_organisation] \
+        or [rules.PARTY_FIELDS[coi.created_as]]
+    raise Invalid({f"boxes.{box}.{field}": N_(
+        "Your organisation created this draft: it stays named on it as importer, exporter, "
+        "responsible for the load or issuer.") for box, field in fields})
+
+
 def update(current: Current, coi: Coi | None, data: dict, now: datetime) -> dict:
     """PATCH /api/cois/{id}: the boxes given, each replaced whole, if the caller may edit them in
     this status (403 `box_not_editable` naming the others; nothing changes)."""
@@ -285,6 +301,7 @@ def update(current: Current, coi: Coi | None, data: dict, now: datetime) -> dict
     found = directory.named(boxes_rules.organisations_named({**coi.boxes, **given}))
     before = coi.boxes
     after = _with_derived(coi, given, found)
+    _keeps_creator(coi, after)
     changed = boxes_rules.changes(before, after)
     if not changed:
         return view(coi, access.allowed)
@@ -618,7 +635,32 @@ def _replaced_on_issue(access: Access, now: datetime):
     return writes
 
 
-_EXTRA_WRITES = {"delete": _release_extract, "issue": _replaced_on_issue}
+def _freed_on_delete(access: Access, now: datetime):
+    """Deleting a replacement's draft (never issued) leaves the COI it would have replaced
+    `issued` and as usable as before (SPEC 3: replaced only when the replacement is issued)."""
+    coi = access.coi
+    if not coi.replaces or coi.issued_at is not None:
+        return None
+
+    def writes(tx):
+        tx.update(Coi(coi.replaces), actions=[Coi.replaced_by.remove(), Coi.version.add(1),
+                                              Coi.updated_at.set(now)],
+                  condition=Coi.replaced_by == coi.id)
+        tx.save(_history(coi.replaces, access.current.account, access.acting_organisation(),
+                         "replacement_deleted", now, rules.ISSUED, rules.ISSUED, replacement=coi.id))
+
+    return writes
+
+
+def _on_delete(access: Access, now: datetime):
+    """What deleting a COI frees: an extract's quantities on its base, a replaced COI."""
+    found = [w for w in (_release_extract(access, now), _freed_on_delete(access, now)) if w]
+    if not found:
+        return None
+    return lambda tx: [writes(tx) for writes in found]
+
+
+_EXTRA_WRITES = {"delete": _on_delete, "issue": _replaced_on_issue}
 
 
 def _replace(access: Access, now: datetime) -> Coi:
