@@ -124,9 +124,10 @@ def create_organisation(args, now: datetime) -> None:
 
 
 def job(args, now: datetime) -> None:
-    from chalicelib.jobs import authority_digest, lock_inactive
+    from chalicelib.jobs import authority_digest, deliver_outbox, lock_inactive
 
-    jobs = {"lock_inactive": lock_inactive.run, "authority_digest": authority_digest.run}
+    jobs = {"lock_inactive": lock_inactive.run, "authority_digest": authority_digest.run,
+            "deliver_outbox": deliver_outbox.run}
     print(f"{args.name}: {jobs[args.name](now)}")
 
 
@@ -161,7 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     organisation.add_argument("--now")
     commands.add_parser("migrate-email-keys")
     run = commands.add_parser("job")
-    run.add_argument("name", choices=["lock_inactive", "authority_digest"])
+    run.add_argument("name", choices=["lock_inactive", "authority_digest", "deliver_outbox"])
     run.add_argument("--now")
     return parser
 

@@ -18,13 +18,11 @@ from ..domain import coi as rules
 from ..domain import coi_boxes as boxes_rules
 from ..domain import normalise
 from ..domain.errors import Conflict, Forbidden, Invalid, N_, NotFound, TooManyRequests
-from ..mail import mailer
 from ..store import audit, base
-from ..store import authorisations as roles_store
 from ..store import cois as store
 from ..store.accounts import Account
 from ..store.cois import Coi, CoiParty
-from . import directory
+from . import coi_notices, directory, outbox
 from .sessions import Current
 
 STALE = N_("Someone changed this certificate meanwhile; reload it.")
@@ -170,9 +168,12 @@ def _history(coi_id: str, account: Account, organisation: str | None, action: st
                         changes=json.dumps(changes, sort_keys=True) if changes else None, **details)
 
 
-def _save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None) -> None:
+def _save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None,
+          follow_up=()) -> None:
     """One transaction: the COI as it is now (conditional on the status and version it was read
-    in, or new), its list items, the history record and `extra(tx)` writes."""
+    in, or new), its list items, the history record, `extra(tx)` writes and the outbox items of
+    what must follow (e-mails...), delivered once it commits. A refused condition is a 409; a
+    backend fault (store.faults) is no conflict and passes through (503, nothing written)."""
     try:
         with base.transaction() as tx:
             _list_writes(tx, coi, now)
@@ -184,8 +185,17 @@ def _save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None) -
             tx.save(record)
             if extra:
                 extra(tx)
+            for item in follow_up:
+                tx.save(item)
     except TransactWriteError as error:
         raise Conflict(STALE, code="stale_version") from error
+    outbox.deliver(follow_up, now)
+
+
+def _event(coi: Coi, action: str, status_after: str, actor: Account | None, now: datetime):
+    """The outbox item of the e-mails of a transition."""
+    return outbox.item("coi_event", coi_notices.event(coi, action, status_after,
+                                                      actor.id if actor else None), now)
 
 
 def _with_derived(coi: Coi, given: dict, found: dict) -> dict:
@@ -433,21 +443,27 @@ def _extract(access: Access, data: dict, now: datetime) -> Coi:
                  [Coi.extracts.set(Coi.extracts.append([extract.id])), Coi.updated_at.set(now)])
         tx.save(base_record)
 
+    depletion = outbox.item("coi_depletion", {"base": base_coi.id}, now)
     try:
-        _save(extract, record, now, None, writes)
+        _save(extract, record, now, None, writes, [depletion])
     except Conflict as conflict:
         raise _quantity_exceeded() from conflict
-    _deplete_if_nothing_remains(base_coi, now)
     return extract
 
 
-def _deplete_if_nothing_remains(base_coi: Coi, now: datetime) -> None:
-    """A base whose every line is wholly held by extracts becomes `depleted`: one conditional
-    write, so that two extracts taking the last quantities at once still deplete it."""
+def deplete_if_nothing_remains(payload: dict, now: datetime) -> None:
+    """After an extract (from the outbox): a base whose every line is wholly held by extracts
+    becomes `depleted`. One conditional write, so that two extracts taking the last quantities
+    at once still deplete it; its e-mails go through the outbox in the same transaction."""
+    base_coi = store.get(payload["base"])
+    if base_coi is None:
+        return
     lines = base_coi.boxes.get("box13") or []
     condition = Coi.status == rules.BASE_FOR_EXTRACT
     for i, line in enumerate(lines):
         condition &= Coi.reserved_weight[i] >= boxes_rules.milli(line.get("net_weight"))
+    base_coi.status, base_coi.updated_at = rules.DEPLETED, now
+    notice = _event(base_coi, "deplete", rules.DEPLETED, None, now)
     try:
         with base.transaction() as tx:
             tx.update(Coi(base_coi.id), actions=[Coi.status.set(rules.DEPLETED), Coi.version.add(1),
@@ -458,10 +474,10 @@ def _deplete_if_nothing_remains(base_coi: Coi, now: datetime) -> None:
                     CoiParty.organisation_status.set(f"{org}#{rules.DEPLETED}")])
             tx.save(_history(base_coi.id, None, None, "deplete", now, rules.BASE_FOR_EXTRACT,
                              rules.DEPLETED, reason="nothing remains"))
+            tx.save(notice)
     except TransactWriteError:
         return   # something remains (or the base moved on): nothing to do
-    base_coi.status = rules.DEPLETED
-    _notify(base_coi, "deplete", rules.DEPLETED, None)
+    outbox.deliver([notice], now)
 
 
 # --- transitions ---------------------------------------------------------------------------
@@ -495,8 +511,8 @@ def act(access: Access, action: str, data: dict, now: datetime) -> tuple[dict, i
     record = _history(coi.id, current.account, access.acting_organisation(), action, now, before,
                       after, change.pop("changes", None), **change)
     extra = _EXTRA_WRITES.get(action)
-    _save(coi, record, now, (before, version), extra(access, now) if extra else None)
-    _notify(coi, action, after, current.account)
+    _save(coi, record, now, (before, version), extra(access, now) if extra else None,
+          [_event(coi, action, after, current.account, now)])
     return view(coi, Access(current, coi).allowed), 200
 
 
@@ -684,9 +700,8 @@ def _replace(access: Access, now: datetime) -> Coi:
         tx.save(_history(old.id, account, organisation, "replace", now, old.status, old.status,
                          replaced_by=new.id))
 
-    _save(new, record, now, None, writes)
     old.replaced_by = new.id
-    _notify(old, "replace", old.status, account)
+    _save(new, record, now, None, writes, [_event(old, "replace", old.status, account, now)])
     return new
 
 
@@ -836,29 +851,3 @@ def public(number: str, client: str, now: datetime) -> dict:
             "member_state": (coi.boxes.get("box9") or {}).get("member_state"),
             "products": [{"cn_code": line.get("cn_code"), "net_weight": line.get("net_weight"),
                           "unit": line.get("unit")} for line in coi.boxes.get("box13") or []]}
-
-
-# --- notifications -------------------------------------------------------------------------
-
-EVENTS = {"submit": "submitted", "issue": "issued", "verify": "verified", "sign": "signed",
-          "replace": "replaced", "irregularity": "irregularity", "delete": "deleted",
-          "deplete": "depleted"}
-
-
-def recipients(organisations) -> list[Account]:
-    """The people holding a valid role in `organisations`: one Query each, one BatchGet."""
-    ids = {a.account_id for org in sorted(set(organisations)) for a in roles_store.holders(org)}
-    return [a for a in Account.batch_get(sorted(ids)) if a.status == "valid"] if ids else []
-
-
-def _notify(coi: Coi, action: str, status_after: str, actor: Account | None) -> None:
-    """After the write: an e-mail to each person of the parties the transition concerns, in
-    their language and format, with the link to the COI's page."""
-    named = rules.parties_of(coi.boxes)
-    organisations = {named[p] for p in rules.notified(action, status_after) if p in named}
-    for person in recipients(organisations):
-        if actor is not None and person.id == actor.id:
-            continue
-        mailer.send(person.email, "coi_event", person.language, person.notification_format,
-                    name=person.first_name, event=EVENTS[action], number=coi.number or "",
-                    status=status_after, coi_id=coi.id, reason=coi.irregularity or "")
