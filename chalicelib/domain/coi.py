@@ -180,6 +180,11 @@ def keeps_creator(boxes: dict, created_by_organisation: str) -> bool:
                                        if party in CREATORS}
 
 
+def list_words(parties) -> set[str]:
+    """The words of the list's role filter (LIST_ROLES) that `parties` answer to."""
+    return {word for word, covered in LIST_ROLES.items() if set(covered) & set(parties)}
+
+
 def private(status: str, number: str | None) -> bool:
     """A draft, or a draft deleted before it ever left `draft`, is its creating organisation's
     alone."""

@@ -120,16 +120,19 @@ def _names(found: dict) -> dict:
 
 
 def _listing(coi: Coi) -> dict[str, set]:
-    """organisation -> the parties it is on this COI, for the organisations whose lists show it
-    (a draft: its creating organisation only)."""
+    """list key -> the parties its organisation is on this COI, for the organisations whose lists
+    show it (a draft: its creating organisation only): the organisation's own key, and one key
+    per role it holds (store.list_key), for the list filtered by role."""
     named = rules.parties_of(coi.boxes)
-    if rules.private(coi.status, coi.number):
-        return {coi.created_by_organisation: {coi.created_as} | {
-            p for p, org in named.items() if org == coi.created_by_organisation}}
     found: dict[str, set] = {}
-    for party, org in named.items():
-        found.setdefault(org, set()).add(party)
-    return found
+    if rules.private(coi.status, coi.number):
+        found[coi.created_by_organisation] = {coi.created_as} | {
+            p for p, org in named.items() if org == coi.created_by_organisation}
+    else:
+        for party, org in named.items():
+            found.setdefault(org, set()).add(party)
+    return {**found, **{store.list_key(org, word): parties for org, parties in found.items()
+                        for word in rules.list_words(parties)}}
 
 
 def _summary(coi: Coi) -> dict:
@@ -736,7 +739,8 @@ def _list_item(item: CoiParty) -> dict:
 def search(current: Current, params: dict) -> dict:
     """GET /api/cois: the COIs where the caller's organisations are parties (drafts: those of
     their organisation), newest first, at most 50 a page. One Query per organisation of the
-    caller (usually one); a filter narrows by role; the cursor is the last position shown."""
+    caller (usually one), on its list key for the role asked (every item read is shown); the
+    cursor is the last position shown."""
     status, role = params.get("status") or None, params.get("role") or None
     problems = {}
     if status and status not in rules.STATUSES:
@@ -765,13 +769,9 @@ def search(current: Current, params: dict) -> dict:
                         summary=_summary(found), updated_at=found.updated_at)
         return {"items": [_list_item(item)], "next": None}
     below = _cursor_in(params["cursor"]) if params.get("cursor") else None
-    role_filter = None
-    for party in rules.LIST_ROLES.get(role, ()):
-        clause = CoiParty.roles.contains(party)
-        role_filter = clause if role_filter is None else role_filter | clause
     items, frontier = [], None
     for org in organisations[:20]:
-        page, last = store.of_organisation(org, status, role_filter, below, store.PAGE_SIZE)
+        page, last = store.of_organisation(org, status, role, below, store.PAGE_SIZE)
         items += page
         if last:
             frontier = max(frontier or "", last)
