@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from .errors import Conflict, Forbidden, N_
 from .vocabulary import (BASE_FOR_EXTRACT, CHECKED, CONSIGNEE, CONTROL_BODY, DELETED,  # noqa: F401
-                         DEPLETED, DRAFT, ENTRY, EXPORTER, OPERATOR, IMPORTER, IRREGULARITY, ISSUED, ISSUER, LIST_ROLES, NEW,
-                         NOT_RELEASED, PARTIES, RELEASED_CONVENTIONAL, REPLACED, RFL, SIGNED,
-                         STATUSES, VERIFIER, VERIFY_OUTCOMES)
+                         DEPLETED, DRAFT, ENTRY, EXPORTER, IMPORTER, IRREGULARITY, ISSUED, ISSUER,
+                         LIST_ROLES, NEW, NOT_RELEASED, OPERATOR, PARTIES, RELEASED_CONVENTIONAL,
+                         REPLACED, RFL, SIGNED, STATUSES, VERIFIER, VERIFY_OUTCOMES)
 
 # Where each party is named on the COI: (box, field).
 PARTY_FIELDS = {

@@ -2,7 +2,8 @@
 replacements, the lists, the history, the PDF and the public verification. Each write is one
 transaction: the COI (conditional on its status and version), its list items, the other COI it
 touches (a replaced COI, the base of an extract, with conditions on the quantities) and the
-history record. E-mails go out after the transaction commits."""
+history record. What follows a commit (e-mails, a base's depletion) is an outbox item written in
+the same transaction and delivered after it (services/outbox.py)."""
 import base64
 import binascii
 import json
@@ -293,8 +294,8 @@ def _keeps_creator(coi: Coi, after: dict) -> None:
             rules.keeps_creator(after, coi.created_by_organisation):
         return
     named = rules.parties_of(coi.boxes)
-    fields = [rules.PARTY_FIELDS[p] for p in rules.CREATORS if named.get(p) == coi.created_by_organisation] \
-        or [rules.PARTY_FIELDS[coi.created_as]]
+    fields = [rules.PARTY_FIELDS[p] for p in rules.CREATORS
+              if named.get(p) == coi.created_by_organisation] or [rules.PARTY_FIELDS[coi.created_as]]
     raise Invalid({f"boxes.{box}.{field}": N_(
         "Your organisation created this draft: it stays named on it as importer, exporter, "
         "responsible for the load or issuer.") for box, field in fields})

@@ -25,8 +25,8 @@ MAY_MOVE = ("coi_numbers",)
 def fault(operation: str, params: dict, turn: int) -> ClientError:
     if operation in TRANSACTIONS:
         reasons = [{"Code": "None"} for _ in params["TransactItems"]]
-        reasons[turn % len(reasons)] = {"Code": ("ThrottlingError", "ProvisionedThroughputExceeded")[turn % 2],
-                                        "Message": "injected"}
+        code = ("ThrottlingError", "ProvisionedThroughputExceeded")[turn % 2]
+        reasons[turn % len(reasons)] = {"Code": code, "Message": "injected"}
         return ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "injected"},
                             "CancellationReasons": reasons,
                             "ResponseMetadata": {"HTTPStatusCode": 400}}, operation)
@@ -73,7 +73,8 @@ def tables() -> dict:
     from chalicelib.config import settings
 
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
-    return {name: sorted(json.dumps(item.to_json(), sort_keys=True, default=str) for item in table.all_items())
+    return {name: sorted(json.dumps(item.to_json(), sort_keys=True, default=str)
+                         for item in table.all_items())
             for name, table in backend.tables.items() if not name.endswith(MAY_MOVE)}
 
 
@@ -118,7 +119,8 @@ SCENARIOS = {
     "verify": (("submit", "issue"), "authority", _post("verify", outcome="released"), 200),
     "sign": (("submit", "issue", "verify"), "consignee", _post("sign"), 200),
     "replace": (("submit", "issue"), "issuer", _post("replace"), 201),
-    "irregularity": (("submit", "issue", "verify"), "bcp", _post("irregularity", description="Sceau brisé"), 200),
+    "irregularity": (("submit", "issue", "verify"), "bcp",
+                     _post("irregularity", description="Sceau brisé"), 200),
     "delete": ((), "importer", _post("delete"), 200),
     "extract": ("batches", "importer", _post("extracts", lines=[
         {"line": 0, "packages": 120, "net_weight": "2400"},
