@@ -136,6 +136,21 @@ def _listing(coi: Coi) -> dict[str, set]:
                         for word in rules.list_words(parties)}}
 
 
+def relist(coi: Coi) -> bool:
+    """Writes a COI's list items again as `_listing` says, the role items included, if they
+    differ (`dev.admin migrate-coi-lists`, for COIs made before the lists by role); conditional
+    on its version: a COI changed meanwhile was listed by its change. True when rewritten."""
+    if set(_listing(coi)) == set(coi.listed_for or ()):
+        return False
+    try:
+        with base.transaction() as tx:
+            actions = _list_writes(tx, coi, coi.updated_at)     # the same expiry as its last write
+            tx.update(Coi(coi.id), actions=actions, condition=Coi.version == coi.version)
+    except TransactWriteError:
+        return False
+    return True
+
+
 def _summary(coi: Coi) -> dict:
     names = coi.names or {}
     named = rules.parties_of(coi.boxes)

@@ -38,3 +38,24 @@ def test_a_party_removed_leaves_the_role_list(world):
     assert moved.status_code == 200
     assert consignee.get("/api/cois?role=consignee").json_body == {"items": [], "next": None}
     assert importer.get("/api/cois?role=consignee").json_body == {"items": [], "next": None}
+
+
+def test_cois_listed_before_the_role_lists_are_listed_again_by_the_migration(world, capsys):
+    from chalicelib.store.cois import Coi, CoiParty, list_key
+    from dev import admin
+
+    coi = advanced(world, "submit", "issue")
+    stored = Coi.get(coi["id"])
+    old = {key for key in stored.listed_for if "|" not in key}       # as an older release listed it
+    for key in set(stored.listed_for) - old:
+        CoiParty(key, f"{stored.created_at.isoformat()}#{stored.id}").delete()
+    stored.update(actions=[Coi.listed_for.set(old)])
+    consignee = world.person["consignee"]
+    assert consignee.get("/api/cois?role=consignee").json_body["items"] == []
+
+    assert admin.main(["migrate-coi-lists"]) == 0
+    assert "COIs listed again: 1" in capsys.readouterr().out
+    assert [i["id"] for i in consignee.get("/api/cois?role=consignee").json_body["items"]] == [coi["id"]]
+    assert list_key(world.org["consignee"], "consignee") in Coi.get(coi["id"]).listed_for
+    assert admin.main(["migrate-coi-lists"]) == 0
+    assert "COIs listed again: 0" in capsys.readouterr().out
