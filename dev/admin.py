@@ -108,6 +108,15 @@ def migrate_email_keys() -> None:
               f"(the oldest account keeps the address)", file=sys.stderr)
 
 
+def migrate_coi_lists() -> None:
+    """After upgrading data made before the COI lists by role (README, Migrations)."""
+    from chalicelib.services import certificates
+    from chalicelib.store.cois import Coi
+
+    relisted = sum(certificates.relist(coi) for coi in Coi.scan())
+    print(f"COIs listed again: {relisted}")
+
+
 def _list(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
@@ -128,9 +137,10 @@ def create_organisation(args, now: datetime) -> None:
 
 
 def job(args, now: datetime) -> None:
-    from chalicelib.jobs import authority_digest, lock_inactive
+    from chalicelib.jobs import authority_digest, deliver_outbox, lock_inactive
 
-    jobs = {"lock_inactive": lock_inactive.run, "authority_digest": authority_digest.run}
+    jobs = {"lock_inactive": lock_inactive.run, "authority_digest": authority_digest.run,
+            "deliver_outbox": deliver_outbox.run}
     print(f"{args.name}: {jobs[args.name](now)}")
 
 
@@ -185,8 +195,9 @@ def _parser() -> argparse.ArgumentParser:
     request.add_argument("--country", required=True, help="ISO 3166-1 alpha-2")
     chain = commands.add_parser("seal-certificate", help="install the seal's certificate chain")
     chain.add_argument("file", metavar="FILE", help="PEM: the seal certificate first, the root last")
+    commands.add_parser("migrate-coi-lists")
     run = commands.add_parser("job")
-    run.add_argument("name", choices=["lock_inactive", "authority_digest"])
+    run.add_argument("name", choices=["lock_inactive", "authority_digest", "deliver_outbox"])
     run.add_argument("--now")
     return parser
 
@@ -205,6 +216,8 @@ def main(argv=None) -> int:
             create_user(args, now)
         elif args.command == "migrate-email-keys":
             migrate_email_keys()
+        elif args.command == "migrate-coi-lists":
+            migrate_coi_lists()
         elif args.command == "create-organisation":
             create_organisation(args, now)
         elif args.command in ("seal-csr", "seal-certificate"):
