@@ -51,7 +51,7 @@ def test_declared_operations_describe_their_body_query_and_errors(document):
     for path, method, operation in found:
         described = document["paths"][path][method]
         if method in ("post", "patch", "put"):
-            assert described["requestBody"]["content"]["application/json"]["schema"] is not None, path
+            assert described["requestBody"]["content"][operation.accepts]["schema"] is not None, path
         if operation.query:
             names = {p["name"] for p in described["parameters"] if p["in"] == "query"}
             assert names == set(operation.query["properties"]), path
@@ -72,7 +72,7 @@ def test_every_search_has_its_query_parameters(document):
 def test_the_described_schema_is_the_one_that_checks_the_request(document):
     for path, method, operation in declared():
         if operation.body is not None:
-            assert document["paths"][path][method]["requestBody"]["content"]["application/json"][
+            assert document["paths"][path][method]["requestBody"]["content"][operation.accepts][
                 "schema"] == operation.body, path
 
 
