@@ -10,7 +10,7 @@ from .schema import array, boolean, choice, integer, mapping, obj, or_null, stri
 from .shapes import CURSOR, OPTIONAL_TEXT, TEXT, TEXTS
 
 bp = Blueprint(__name__)
-certificates, stored_cois = lazy("chalicelib.services.certificates"), lazy("chalicelib.store.cois")
+certificates = lazy("chalicelib.services.certificates")
 
 # --- the boxes a client writes (SPEC 3.1); domain/coi_boxes.py has the same rules --------------
 ORGANISATION = string(64, format="organisation-id", nullable=True)
@@ -146,7 +146,7 @@ def _with_coi(coi_id: str):
     request = bp.current_request
     if not certificates.valid_id(coi_id):
         return security.current(request), None
-    current = security.current(request, items=((stored_cois.Coi, coi_id),))
+    current = security.current(request, items=certificates.read_along(coi_id))
     return current, current.items[0]
 
 

@@ -127,8 +127,9 @@ def allowed(status: str, parties, is_extract: bool = False) -> Allowed:
 
 
 def check_action(status: str, parties, action: str, is_extract: bool = False) -> None:
-    """Refuses an action the matrix does not give (403), or that the status does not allow
-    (409) for someone who could take it in another status."""
+    """Refuses an action these parties may not take now: 409 wrong_state to a party of the COI
+    when the status allows that action to nobody (no transition from it), 403 when another
+    party could take it in this status or when the caller is no party."""
     if action in allowed(status, parties, is_extract).actions:
         return
     if parties and (status, action) not in TRANSITIONS and not (

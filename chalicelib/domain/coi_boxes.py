@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from . import normalise
-from .coi import PARTY_FIELDS
+from .coi import DERIVED, PARTY_FIELDS, SIGNATURES
 from .errors import Invalid, N_
 from .normalise import FieldError
 from .organisations import (AUTHORITY, CONTROL_BODY, EORI, EU_MEMBER_STATES, OPERATOR,
@@ -239,8 +239,7 @@ def check_boxes(boxes, ref: BoxReference) -> dict:
                          for i, line in enumerate(value)]
         else:
             errors[prefix] = N_("This box is filled in by the system.") \
-                if name in ("box2", "box5", "box10", "box18", "box20", "box21") \
-                else N_("This field is not expected.")
+                if name in DERIVED + SIGNATURES else N_("This field is not expected.")
     if (out.get("box16") or {}).get("unit") not in (None, *GROSS_UNITS):
         errors["boxes.box16.unit"] = N_("This value is not one of the choices.")
     box12 = out.get("box12")
@@ -378,47 +377,83 @@ def check_complete(boxes: dict, orgs: dict) -> None:
         raise Invalid(errors, N_("Some boxes are missing or not valid."))
 
 
-def _kinds(boxes: dict, orgs: dict) -> dict:
-    errors = {}
-    export_country = (boxes.get("box8") or {}).get("country_of_export")
-    member = (boxes.get("box9") or {}).get("member_state")
+# --- the kind of organisation each party box names (checked before submit or issue) ----------
+# A rule takes the organisation named and where the COI goes, and gives the problem or None.
 
-    def check(path: str, org_id, problem):
+@dataclass(frozen=True)
+class Route:
+    export_country: str | None      # box 8
+    member_state: str | None        # box 9
+
+
+def _issuer(org, route: Route) -> str | None:
+    if org.kind != CONTROL_BODY:
+        return N_("The issuer is a control body or control authority.")
+    if route.export_country and org.certifies_in and route.export_country not in org.certifies_in:
+        return N_("This control body does not certify in the country of export.")
+    return None
+
+
+def _operator(org, route: Route) -> str | None:
+    return None if org.kind == OPERATOR else N_("Choose an operator.")
+
+
+def _importer(org, route: Route) -> str | None:
+    if org.kind != OPERATOR:
+        return N_("Choose an operator.")
+    if ORGANIC_IMPORTER not in org.activities:
+        return N_("The importer must have the organic importer activity.")
+    if EORI not in org.identifiers:
+        return N_("The importer must have an EORI number.")
+    return None
+
+
+def _competent_authority(org, route: Route) -> str | None:
+    member = route.member_state
+    if org.kind == AUTHORITY and org.country == member and org.role != "BCP" \
+            and (org.code == f"{member}-CCA" or "organic" in org.competence):
+        return None
+    return N_("Choose the competent authority of the member state of clearance.")
+
+
+def _border_control_post(org, route: Route) -> str | None:
+    if org.kind == AUTHORITY and org.role == "BCP" and org.country == route.member_state:
+        return None
+    return N_("Choose a border control post of the member state of clearance.")
+
+
+def _control_body(org, route: Route) -> str | None:
+    return None if org.kind == CONTROL_BODY else N_("Choose a control body.")
+
+
+# (box, field) -> the rule the organisation it names meets; then those of each line of box 13.
+PARTY_KINDS = {
+    ("box1", "issuer"): _issuer,
+    ("box4", "exporter"): _operator,
+    ("rfl", "organisation"): _operator,
+    ("box12", "first_consignee"): _operator,
+    ("box11", "importer"): _importer,
+    ("box9", "authority"): _competent_authority,
+    ("box9", "border_control_post"): _border_control_post,
+}
+LINE_KINDS = {"producer": _operator, "producer_control_body": _control_body}
+
+
+def _kinds(boxes: dict, orgs: dict) -> dict:
+    """path -> problem, for each organisation named that is not valid or not of its box's kind."""
+    route = Route((boxes.get("box8") or {}).get("country_of_export"), (boxes.get("box9") or {}).get("member_state"))
+    named = [(f"boxes.{box}.{field}", (boxes.get(box) or {}).get(field), rule)
+             for (box, field), rule in PARTY_KINDS.items()]
+    named += [(f"boxes.box13.{i}.{field}", line.get(field), rule)
+              for i, line in enumerate(boxes.get("box13") or []) for field, rule in LINE_KINDS.items()]
+    errors = {}
+    for path, org_id, rule in named:
         org = orgs.get(org_id) if org_id else None
         if org is None:
-            return
-        if org.status != VALID:
-            errors[path] = N_("This organisation is not valid yet.")
-            return
-        message = problem(org)
+            continue
+        message = N_("This organisation is not valid yet.") if org.status != VALID else rule(org, route)
         if message:
             errors[path] = message
-
-    check("boxes.box1.issuer", (boxes.get("box1") or {}).get("issuer"), lambda o: (
-        N_("The issuer is a control body or control authority.") if o.kind != CONTROL_BODY else
-        N_("This control body does not certify in the country of export.")
-        if export_country and o.certifies_in and export_country not in o.certifies_in else None))
-    operator = lambda o: None if o.kind == OPERATOR else N_("Choose an operator.")  # noqa: E731 - one rule, three boxes
-    check("boxes.box4.exporter", (boxes.get("box4") or {}).get("exporter"), operator)
-    check("boxes.rfl.organisation", (boxes.get("rfl") or {}).get("organisation"), operator)
-    check("boxes.box12.first_consignee", (boxes.get("box12") or {}).get("first_consignee"), operator)
-    check("boxes.box11.importer", (boxes.get("box11") or {}).get("importer"), lambda o: (
-        N_("Choose an operator.") if o.kind != OPERATOR else
-        N_("The importer must have the organic importer activity.")
-        if ORGANIC_IMPORTER not in o.activities else
-        N_("The importer must have an EORI number.") if EORI not in o.identifiers else None))
-    box9 = boxes.get("box9") or {}
-    check("boxes.box9.authority", box9.get("authority"), lambda o: (
-        None if o.kind == AUTHORITY and o.country == member and o.role != "BCP"
-        and (o.code == f"{member}-CCA" or "organic" in o.competence)
-        else N_("Choose the competent authority of the member state of clearance.")))
-    check("boxes.box9.border_control_post", box9.get("border_control_post"), lambda o: (
-        None if o.kind == AUTHORITY and o.role == "BCP" and o.country == member
-        else N_("Choose a border control post of the member state of clearance.")))
-    for i, line in enumerate(boxes.get("box13") or []):
-        check(f"boxes.box13.{i}.producer", line.get("producer"), operator)
-        check(f"boxes.box13.{i}.producer_control_body", line.get("producer_control_body"),
-              lambda o: None if o.kind == CONTROL_BODY else N_("Choose a control body."))
     return errors
 
 

@@ -69,6 +69,12 @@ class Access:
         return self.organisation_for(*rules.PARTIES)
 
 
+def read_along(coi_id: str) -> tuple:
+    """What a request about one COI reads with its session, in the same call (security.current's
+    `items`): the COI."""
+    return ((Coi, coi_id),)
+
+
 def load(current: Current, coi: Coi | None) -> Access:
     if coi is None:
         raise NotFound(N_("There is no such certificate."))

@@ -67,6 +67,13 @@ def test_no_module_imports_one_of_a_layer_above_it():
     assert upward == []
 
 
+def test_the_api_reaches_the_store_only_through_the_services():
+    reaching = sorted(f"{module} -> {imported}" for module, imports in _graph().items()
+                      if module.startswith("chalicelib.api") for imported in imports
+                      if imported.startswith("chalicelib.store"))
+    assert reaching == []
+
+
 def test_the_domain_imports_nothing_of_the_machinery():
     graph = _graph()
     outside = sorted(f"{module} -> {imported}" for module, imports in graph.items()
