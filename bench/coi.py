@@ -38,10 +38,10 @@ def _world():
 
 
 def calls_per_operation() -> bool:
-    from chalicelib.services import certificates
+    from chalicelib.services.certificates import notifications
 
     rows, ok = [], True
-    original = certificates.recipients
+    original = notifications.recipients
     mail_calls = []
 
     def counted_recipients(organisations):
@@ -50,7 +50,7 @@ def calls_per_operation() -> bool:
         mail_calls.append(inner.total)
         return found
 
-    certificates.recipients = counted_recipients
+    notifications.recipients = counted_recipients
     try:
         with _world() as world:
             people = world.person
@@ -89,7 +89,7 @@ def calls_per_operation() -> bool:
             measure("history", lambda: people["importer"].get(f"/api/cois/{coi['id']}/history"))
             measure("public verification", lambda: people["stranger"].get(f"/api/public/cois/{coi['number']}"))
     finally:
-        certificates.recipients = original
+        notifications.recipients = original
     print(f"\n(e) COI: DynamoDB calls per operation (budget {BUDGET} including the session, no Scan);"
           " e-mail recipients (one Query per party organisation + one BatchGet) apart")
     print(f"{'operation':22} {'http':>5} {'calls':>5} {'mail':>5}  detail")

@@ -61,35 +61,8 @@ def load(environ=None) -> Settings:
     """The settings of `environ` (default: the process environment now). Unset names default to
     the `test` stage's (so that `dev.admin init` run in-process prepares what
     `Client(app, stage_name="test")` uses), unset switches to the safe side."""
-    values = os.environ if environ is None else environ
-    wrong: dict[str, str] = {}
-
-    def env(name: str, default: str) -> str:
-        value = values.get(name)
-        return default if value is None else value
-
-    def flag(name: str, default: str) -> bool:
-        value = env(name, default).strip().lower()
-        if value not in ON + OFF:
-            wrong[name] = f"{value!r} is neither on ({', '.join(ON)}) nor off ({', '.join(OFF[:-1])})"
-        return value in ON
-
-    def number(name: str, default: str) -> int:
-        value = env(name, default)
-        try:
-            parsed = int(value)
-        except ValueError:
-            parsed = 0
-        if parsed < 1:
-            wrong[name] = f"{value!r} is not a whole number above 0"
-        return parsed
-
-    def one_of(name: str, default: str, choices: tuple) -> str:
-        value = env(name, default)
-        if value not in choices:
-            wrong[name] = f"{value!r} is not one of {', '.join(choices)}"
-        return value
-
+    read = _Reader(os.environ if environ is None else environ)
+    env, flag, number, one_of, wrong = read.env, read.flag, read.number, read.one_of, read.wrong
     found = Settings(
         stage=env("TRACES_STAGE", "test"),
         table_prefix=env("TRACES_TABLE_PREFIX", "traces-test-"),
@@ -118,6 +91,39 @@ def load(environ=None) -> Settings:
     if wrong:
         raise ValueError("settings that cannot be used: " + "; ".join(f"{k}: {v}" for k, v in wrong.items()))
     return found
+
+
+class _Reader:
+    """Reads variables, each with its default, and keeps what is wrong with each."""
+
+    def __init__(self, values):
+        self.values, self.wrong = values, {}
+
+    def env(self, name: str, default: str) -> str:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    def flag(self, name: str, default: str) -> bool:
+        value = self.env(name, default).strip().lower()
+        if value not in ON + OFF:
+            self.wrong[name] = f"{value!r} is neither on ({', '.join(ON)}) nor off ({', '.join(OFF[:-1])})"
+        return value in ON
+
+    def number(self, name: str, default: str) -> int:
+        value = self.env(name, default)
+        try:
+            parsed = int(value)
+        except ValueError:
+            parsed = 0
+        if parsed < 1:
+            self.wrong[name] = f"{value!r} is not a whole number above 0"
+        return parsed
+
+    def one_of(self, name: str, default: str, choices: tuple) -> str:
+        value = self.env(name, default)
+        if value not in choices:
+            self.wrong[name] = f"{value!r} is not one of {', '.join(choices)}"
+        return value
 
 
 @lru_cache(maxsize=32)

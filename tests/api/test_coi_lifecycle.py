@@ -358,12 +358,12 @@ def test_list_pages_with_a_cursor(world):
 
 
 def test_history_pages_with_a_cursor_and_refuses_a_forged_one(world, monkeypatch):
-    from chalicelib.services import certificates
+    from chalicelib.services.certificates import listing
     from chalicelib.store import paging
 
     coi = advanced(world, "submit", "issue")
     importer = world.person["importer"]
-    monkeypatch.setattr(certificates, "HISTORY_PAGE", 2)
+    monkeypatch.setattr(listing, "HISTORY_PAGE", 2)
     seen, cursor = [], None
     while True:
         page = importer.get(f"/api/cois/{coi['id']}/history" + (f"?cursor={cursor}" if cursor else "")).json_body

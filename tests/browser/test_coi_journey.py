@@ -330,7 +330,7 @@ def test_the_public_verification_page_reached_from_the_qr_code(stack, people, ne
     coi = call(page, stack, token, "POST", f"/cois/{coi['id']}/issue", {"version": coi["version"]})
     # The link the PDF's QR code carries, built by the same function, for this site.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(certificates, "settings", dataclasses.replace(config.current(), site_url=stack.url))
+        patch.setattr(certificates.documents, "settings", dataclasses.replace(config.current(), site_url=stack.url))
         link = certificates.verify_url(coi["number"], "en")
     anonymous = new_page("en-GB")
     anonymous.goto(link)

@@ -33,7 +33,7 @@ def _modules() -> dict[str, Path]:
     return found
 
 
-def _imports(name: str, path: Path, modules: dict) -> set[str]:
+def _imports(name: str, path: Path, modules: dict, unknown: list | None = None) -> set[str]:
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
@@ -46,6 +46,8 @@ def _imports(name: str, path: Path, modules: dict) -> set[str]:
                 base = ".".join(anchor + ([base] if base else []))
             found.update(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
                          for alias in node.names)
+            if node.level and base not in modules and unknown is not None:
+                unknown.append(f"{name}: from {'.' * node.level}{node.module or ''}")
         elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "lazy" and node.args \
                 and isinstance(node.args[0], ast.Constant):
             found.add(node.args[0].value)
@@ -99,6 +101,13 @@ def test_no_module_imports_itself_round_a_circle():
         if module not in state:
             visit(module, [module])
     assert circles == []
+
+
+def test_every_relative_import_names_a_module_of_the_project():
+    modules, unknown = _modules(), []
+    for name, path in modules.items():
+        _imports(name, path, modules, unknown)
+    assert unknown == []
 
 
 def test_the_graph_sees_what_it_checks():
