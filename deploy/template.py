@@ -44,6 +44,7 @@ ACCESS = {
         "coi_parties": "PutItem UpdateItem DeleteItem Query:table,by_status",
         "coi_numbers": "UpdateItem",
         "rate_limits": "UpdateItem",
+        "outbox": "PutItem DeleteItem",
     },
     "lock_inactive": {
         "accounts": "UpdateItem Query:activity",
@@ -52,6 +53,14 @@ ACCESS = {
     "authority_digest": {
         "accounts": "BatchGetItem Query:pending",
         "authorisations": "Query:by_organisation,role_queue",
+    },
+    "deliver_outbox": {
+        "outbox": "PutItem UpdateItem DeleteItem Query:due",
+        "accounts": "BatchGetItem",
+        "authorisations": "Query:by_organisation",
+        "cois": "GetItem UpdateItem",
+        "coi_parties": "UpdateItem",
+        "audit": "PutItem",
     },
 }
 

@@ -4,11 +4,12 @@ from .audit import AuditRecord
 from .cois import Coi, CoiNumber, CoiParty, RateCounter
 from .authorisations import Authorisation
 from .organisations import IdentifierClaim, Organisation
+from .outbox import OutboxItem
 from .sessions import Session
 from .tokens import Token
 
 MODELS = (Account, EmailClaim, Session, Token, Organisation, IdentifierClaim, Authorisation,
-          AuditRecord, Coi, CoiParty, CoiNumber, RateCounter)
+          AuditRecord, Coi, CoiParty, CoiNumber, RateCounter, OutboxItem)
 
 
 def create_all() -> list[str]:

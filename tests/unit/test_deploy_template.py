@@ -152,13 +152,14 @@ def test_logins_are_throttled_and_failed_jobs_are_kept_and_alarmed(resources):
     routes = template._app().routes
     assert all(method in routes[path] for path, method in template.HASHING_ROUTES)
     failures = of_type(resources, "AWS::Lambda::EventInvokeConfig")
-    assert {f["Properties"]["FunctionName"]["Ref"] for f in failures.values()} == {"LockInactive", "AuthorityDigest"}
+    assert {f["Properties"]["FunctionName"]["Ref"] for f in failures.values()} == {
+        "LockInactive", "AuthorityDigest", "DeliverOutbox"}
     assert all(f["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
                == {"Fn::GetAtt": ["JobFailures", "Arn"]} for f in failures.values())
     alarmed = {_text(a["Properties"]["Dimensions"]) for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
-    for name in ("LockInactive", "AuthorityDigest", "APIHandler"):
+    for name in ("LockInactive", "AuthorityDigest", "DeliverOutbox", "APIHandler"):
         assert any(f'"Ref": "{name}"' in dimension for dimension in alarmed)
-    for job in ("LockInactive", "AuthorityDigest"):
+    for job in ("LockInactive", "AuthorityDigest", "DeliverOutbox"):
         statements = _role_policy(resources, resources[job])
         assert any(s["Action"] == ["sqs:SendMessage"] for s in statements)
 

@@ -8,7 +8,9 @@
     extracts       extracts and the quantities they hold on their base
     listing        the lists and the history, paged
     documents      the PDF and the public verification
-    notifications  the e-mails after a transition
+
+What follows a commit goes through the outbox (services/outbox.py): a transition's e-mails
+(services/coi_notices.py), a base's depletion (extracts.deplete_if_nothing_remains).
 
 The rules are the domain's: domain/coi.py (matrix, transitions, numbers, verification),
 domain/coi_boxes.py (the boxes), domain/extracts.py (the quantities). The API calls the names
@@ -17,10 +19,9 @@ from .access import read_along, valid_id
 from .documents import PUBLIC_PER_MINUTE, pdf, public, verify_url
 from .drafts import create, update
 from .listing import history, search
-from .notifications import recipients
 from .transitions import act, permitted
 from .views import read
-from .writes import check_boxes
+from .writes import check_boxes, relist
 
 __all__ = ["PUBLIC_PER_MINUTE", "act", "check_boxes", "create", "history", "pdf", "permitted", "public",
-           "read", "read_along", "recipients", "search", "update", "valid_id", "verify_url"]
+           "read", "read_along", "relist", "search", "update", "valid_id", "verify_url"]

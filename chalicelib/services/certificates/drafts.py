@@ -5,7 +5,7 @@ from datetime import datetime
 
 from ...domain import coi as rules
 from ...domain import coi_boxes as boxes_rules
-from ...domain.errors import Conflict, Forbidden, N_
+from ...domain.errors import Conflict, Forbidden, Invalid, N_
 from ...store.accounts import Account
 from ...store.cois import Coi
 from .. import directory
@@ -18,19 +18,25 @@ from .writes import STALE, check_boxes, history_record, save, version_of, with_d
 
 def _creator(account: Account, boxes: dict, found: dict) -> tuple[str, str, dict]:
     """(organisation, party, boxes) of a new COI: the caller's organisation named on it as
-    importer, exporter, RFL or issuer, or pre-filled in box 11, 4 or 1 where it fits."""
+    importer, exporter, RFL or issuer (and of that kind), or pre-filled in box 11, 4 or 1 where
+    it fits."""
     mine = set(account.roles)
+
+    def may(org_id, party: str) -> bool:
+        org = found.get(org_id)
+        return org is not None and org_id in mine and org.status == "valid" \
+            and rules.may_create_as(party, org.kind)
+
     named = rules.parties_of(boxes)
     for party in rules.CREATORS:
-        if named.get(party) in mine:
+        if may(named.get(party), party):
             return named[party], party, boxes
     fits = ((rules.IMPORTER, "box11", "importer", lambda o: "organic_importer" in (o.activities or ())),
             (rules.EXPORTER, "box4", "exporter", lambda o: "organic_exporter" in (o.activities or ())),
-            (rules.ISSUER, "box1", "issuer", lambda o: o.kind == "control_body"))
+            (rules.ISSUER, "box1", "issuer", lambda o: True))
     for party, box, field, fit in fits:
         for org_id in sorted(mine):
-            org = found.get(org_id)
-            if org is not None and org.status == "valid" and fit(org) and not named.get(party):
+            if may(org_id, party) and fit(found[org_id]) and not named.get(party):
                 return org_id, party, {**boxes, box: {**(boxes.get(box) or {}), field: org_id}}
     raise Forbidden(N_("Only an importer, an exporter, a person responsible for the load or a "
                        "control body named on the certificate may create it."))
@@ -73,6 +79,20 @@ def _box_not_editable(boxes: list[str]) -> Forbidden:
     return error
 
 
+def _keeps_creator(coi: Coi, after: dict) -> None:
+    """A draft (not an extract, which an authority may split) keeps its creating organisation
+    among its parties: 400 on the fields that named it."""
+    if coi.status != rules.DRAFT or coi.is_extract or \
+            rules.keeps_creator(after, coi.created_by_organisation):
+        return
+    named = rules.parties_of(coi.boxes)
+    fields = [rules.PARTY_FIELDS[p] for p in rules.CREATORS
+              if named.get(p) == coi.created_by_organisation] or [rules.PARTY_FIELDS[coi.created_as]]
+    raise Invalid({f"boxes.{box}.{field}": N_(
+        "Your organisation created this draft: it stays named on it as importer, exporter, "
+        "responsible for the load or issuer.") for box, field in fields})
+
+
 def update(current: Current, coi: Coi | None, data: dict, now: datetime) -> dict:
     """PATCH /api/cois/{id}: the boxes given, each replaced whole, if the caller may edit them in
     this status (403 `box_not_editable` naming the others; nothing changes)."""
@@ -87,6 +107,7 @@ def update(current: Current, coi: Coi | None, data: dict, now: datetime) -> dict
     found = directory.named(boxes_rules.organisations_named({**coi.boxes, **given}))
     before = coi.boxes
     after = with_derived(coi, given, found)
+    _keeps_creator(coi, after)
     changed = boxes_rules.changes(before, after)
     if not changed:
         return view(coi, access.allowed)

@@ -14,11 +14,10 @@ from ...domain.errors import Conflict, Invalid, N_
 from ...store import base
 from ...store import cois as store
 from ...store.cois import Coi, CoiParty
-from .. import directory
+from .. import directory, outbox
 from .access import Access
-from .notifications import notify
 from .views import names, remaining
-from .writes import check_boxes, history_record, save, with_derived
+from .writes import check_boxes, event, history_record, save, with_derived
 
 REQUEST_FIELDS = {"version", "lines", "box9", "box12"}
 TAKERS = (rules.IMPORTER, rules.RFL, rules.VERIFIER, rules.ENTRY)     # who splits, first found
@@ -90,21 +89,27 @@ def extract(access: Access, data: dict, now: datetime) -> Coi:
                 [Coi.extracts.set(Coi.extracts.append([made.id])), Coi.updated_at.set(now)])
         tx.save(base_record)
 
+    depletion = outbox.item("coi_depletion", {"base": base_coi.id}, now)
     try:
-        save(made, record, now, None, writes)
+        save(made, record, now, None, writes, [depletion])
     except Conflict as conflict:
         raise quantities.quantity_exceeded() from conflict
-    deplete_if_nothing_remains(base_coi, now)
     return made
 
 
-def deplete_if_nothing_remains(base_coi: Coi, now: datetime) -> None:
-    """A base whose every line is wholly held by extracts becomes `depleted`: one conditional
-    write, so that two extracts taking the last quantities at once still deplete it."""
+def deplete_if_nothing_remains(payload: dict, now: datetime) -> None:
+    """After an extract (from the outbox): a base whose every line is wholly held by extracts
+    becomes `depleted`. One conditional write, so that two extracts taking the last quantities
+    at once still deplete it; its e-mails go through the outbox in the same transaction."""
+    base_coi = store.get(payload["base"])
+    if base_coi is None:
+        return
     lines = base_coi.boxes.get("box13") or []
     condition = Coi.status == rules.BASE_FOR_EXTRACT
     for i, line in enumerate(lines):
         condition &= Coi.reserved_weight[i] >= boxes_rules.milli(line.get("net_weight"))
+    base_coi.status, base_coi.updated_at = rules.DEPLETED, now
+    notice = event(base_coi, "deplete", rules.DEPLETED, None, now)
     try:
         with base.transaction() as tx:
             tx.update(Coi(base_coi.id), actions=[Coi.status.set(rules.DEPLETED), Coi.version.add(1),
@@ -115,10 +120,10 @@ def deplete_if_nothing_remains(base_coi: Coi, now: datetime) -> None:
                     CoiParty.organisation_status.set(f"{org}#{rules.DEPLETED}")])
             tx.save(history_record(base_coi.id, None, None, "deplete", now, rules.BASE_FOR_EXTRACT,
                                    rules.DEPLETED, reason="nothing remains"))
+            tx.save(notice)
     except TransactWriteError:
         return   # something remains (or the base moved on): nothing to do
-    base_coi.status = rules.DEPLETED
-    notify(base_coi, "deplete", rules.DEPLETED, None)
+    outbox.deliver([notice], now)
 
 
 def release_extract(access: Access, now: datetime):

@@ -15,9 +15,8 @@ from .. import directory
 from ..sessions import Current
 from .access import Access, load
 from .extracts import extract, release_extract
-from .notifications import notify
 from .views import names, view
-from .writes import STALE, history_record, only, person, save, version_of
+from .writes import STALE, event, history_record, only, person, save, version_of
 
 
 def permitted(current: Current, coi: Coi | None, action: str) -> Access:
@@ -49,8 +48,8 @@ def act(access: Access, action: str, data: dict, now: datetime) -> tuple[dict, i
     record = history_record(coi.id, current.account, access.acting_organisation(), action, now, before,
                       after, change.pop("changes", None), **change)
     extra = _EXTRA_WRITES.get(action)
-    save(coi, record, now, (before, version), extra(access, now) if extra else None)
-    notify(coi, action, after, current.account)
+    save(coi, record, now, (before, version), extra(access, now) if extra else None,
+         [event(coi, action, after, current.account, now)])
     return view(coi, Access(current, coi).allowed), 200
 
 
@@ -157,7 +156,32 @@ def _replaced_on_issue(access: Access, now: datetime):
     return writes
 
 
-_EXTRA_WRITES = {"delete": release_extract, "issue": _replaced_on_issue}
+def _freed_on_delete(access: Access, now: datetime):
+    """Deleting a replacement's draft (never issued) leaves the COI it would have replaced
+    `issued` and as usable as before (SPEC 3: replaced only when the replacement is issued)."""
+    coi = access.coi
+    if not coi.replaces or coi.issued_at is not None:
+        return None
+
+    def writes(tx):
+        tx.update(Coi(coi.replaces), actions=[Coi.replaced_by.remove(), Coi.version.add(1),
+                                              Coi.updated_at.set(now)],
+                  condition=Coi.replaced_by == coi.id)
+        tx.save(history_record(coi.replaces, access.current.account, access.acting_organisation(),
+                               "replacement_deleted", now, rules.ISSUED, rules.ISSUED, replacement=coi.id))
+
+    return writes
+
+
+def _on_delete(access: Access, now: datetime):
+    """What deleting a COI frees: an extract's quantities on its base, a replaced COI."""
+    found = [w for w in (release_extract(access, now), _freed_on_delete(access, now)) if w]
+    if not found:
+        return None
+    return lambda tx: [writes(tx) for writes in found]
+
+
+_EXTRA_WRITES = {"delete": _on_delete, "issue": _replaced_on_issue}
 
 
 def _replace(access: Access, now: datetime) -> Coi:
@@ -181,7 +205,6 @@ def _replace(access: Access, now: datetime) -> Coi:
         tx.save(history_record(old.id, account, organisation, "replace", now, old.status, old.status,
                          replaced_by=new.id))
 
-    save(new, record, now, None, writes)
     old.replaced_by = new.id
-    notify(old, "replace", old.status, account)
+    save(new, record, now, None, writes, [event(old, "replace", old.status, account, now)])
     return new

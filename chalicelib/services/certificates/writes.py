@@ -1,5 +1,7 @@
-"""How a COI is written: one transaction with its list items and history record,
-conditional on the status and version it was read in (a stale write is a 409)."""
+"""How a COI is written: one transaction with its list items and history record, conditional
+on the status and version it was read in (a stale write is a 409). What follows a commit
+(e-mails, a base's depletion) is an outbox item written in the same transaction and delivered
+after it (services/outbox.py)."""
 import json
 from datetime import datetime
 
@@ -13,7 +15,7 @@ from ...store import audit, base
 from ...store import cois as store
 from ...store.accounts import Account
 from ...store.cois import Coi, CoiParty
-from .. import directory
+from .. import coi_notices, directory, outbox
 from .views import summary
 
 
@@ -30,16 +32,34 @@ def person(account: Account) -> str:
 
 
 def _listing(coi: Coi) -> dict[str, set]:
-    """organisation -> the parties it is on this COI, for the organisations whose lists show it
-    (a draft: its creating organisation only)."""
+    """list key -> the parties its organisation is on this COI, for the organisations whose lists
+    show it (a draft: its creating organisation only): the organisation's own key, and one key
+    per role it holds (store.list_key), for the list filtered by role."""
     named = rules.parties_of(coi.boxes)
-    if rules.private(coi.status, coi.number):
-        return {coi.created_by_organisation: {coi.created_as} | {
-            p for p, org in named.items() if org == coi.created_by_organisation}}
     found: dict[str, set] = {}
-    for party, org in named.items():
-        found.setdefault(org, set()).add(party)
-    return found
+    if rules.private(coi.status, coi.number):
+        found[coi.created_by_organisation] = {coi.created_as} | {
+            p for p, org in named.items() if org == coi.created_by_organisation}
+    else:
+        for party, org in named.items():
+            found.setdefault(org, set()).add(party)
+    return {**found, **{store.list_key(org, word): parties for org, parties in found.items()
+                        for word in rules.list_words(parties)}}
+
+
+def relist(coi: Coi) -> bool:
+    """Writes a COI's list items again as `_listing` says, the role items included, if they
+    differ (`dev.admin migrate-coi-lists`, for COIs made before the lists by role); conditional
+    on its version: a COI changed meanwhile was listed by its change. True when rewritten."""
+    if set(_listing(coi)) == set(coi.listed_for or ()):
+        return False
+    try:
+        with base.transaction() as tx:
+            actions = _list_writes(tx, coi, coi.updated_at)     # the same expiry as its last write
+            tx.update(Coi(coi.id), actions=actions, condition=Coi.version == coi.version)
+    except TransactWriteError:
+        return False
+    return True
 
 
 def _list_writes(tx, coi: Coi, now: datetime) -> list:
@@ -68,9 +88,12 @@ def history_record(coi_id: str, account: Account, organisation: str | None, acti
                         changes=json.dumps(changes, sort_keys=True) if changes else None, **details)
 
 
-def save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None) -> None:
+def save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None,
+         follow_up=()) -> None:
     """One transaction: the COI as it is now (conditional on the status and version it was read
-    in, or new), its list items, the history record and `extra(tx)` writes."""
+    in, or new), its list items, the history record, `extra(tx)` writes and the outbox items of
+    what must follow (e-mails...), delivered once it commits. A refused condition is a 409; a
+    backend fault (store.faults) is no conflict and passes through (503, nothing written)."""
     try:
         with base.transaction() as tx:
             _list_writes(tx, coi, now)
@@ -82,24 +105,29 @@ def save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None) ->
             tx.save(record)
             if extra:
                 extra(tx)
+            for item in follow_up:
+                tx.save(item)
     except TransactWriteError as error:
         raise Conflict(STALE, code="stale_version") from error
+    outbox.deliver(follow_up, now)
+
+
+def event(coi: Coi, action: str, status_after: str, actor: Account | None, now: datetime):
+    """The outbox item of the e-mails of a transition."""
+    return outbox.item("coi_event", coi_notices.event(coi, action, status_after,
+                                                      actor.id if actor else None), now)
 
 
 def with_derived(coi: Coi, given: dict, found: dict) -> dict:
     """The COI's boxes with `given` replaced whole, derived ones recomputed; 400 when a box names
-    an organisation that is not in the directory."""
+    an organisation it may not (boxes_rules.check_named: in a draft, one not in the directory)."""
     facts = {org_id: directory.facts(org) for org_id, org in found.items()}
     writable = {k: v for k, v in (coi.boxes if coi else boxes_rules.empty_boxes()).items()
                 if k in rules.WRITABLE}
-    merged = {**writable, **given}
-    unknown = boxes_rules.unknown_organisations(merged, facts)
-    unknown = {k: v for k, v in unknown.items() if k.split(".")[1] in given}
-    if unknown:
-        raise Invalid(unknown)
-    derived = boxes_rules.derive(merged, facts, reference.equivalent_countries())
+    derived = boxes_rules.derive({**writable, **given}, facts, reference.equivalent_countries())
     if coi and "box8" not in given and (coi.boxes.get("box8") or {}).get("country_of_export"):
         derived["box8"] = coi.boxes["box8"]     # a typed country of export stays as typed
+    boxes_rules.check_named(derived, facts, given, draft=coi is None or coi.status == rules.DRAFT)
     for box in rules.SIGNATURES:
         derived[box] = coi.boxes.get(box) if coi else None
     return derived
