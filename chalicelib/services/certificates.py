@@ -332,9 +332,13 @@ def _reserve(tx, base_id: str, deltas: list, totals: list, extra_actions=()) -> 
               condition=condition if condition is not None else Coi.id.exists())
 
 
-def _quantity_exceeded() -> Conflict:
-    return Conflict(N_("The quantities asked for are more than what remains of the consignment."),
-                    code="quantity_exceeded")
+def _quantity_exceeded(fields: dict | None = None) -> Conflict:
+    """`fields`: each quantity of the request (lines.<i>.packages or .net_weight) over what
+    remains of its line, when known before the write."""
+    error = Conflict(N_("The quantities asked for are more than what remains of the consignment."),
+                     code="quantity_exceeded")
+    error.fields = fields or {}
+    return error
 
 
 def _extract_lines(base: Coi, lines) -> list[dict]:
@@ -365,11 +369,15 @@ def _extract_lines(base: Coi, lines) -> list[dict]:
     if errors:
         raise Invalid(errors)
     remaining = {r["line"]: r for r in _remaining(base)}
-    for item in out:
+    over = {}
+    for i, item in enumerate(out):
         left = remaining[item["line"]]
-        if (item.get("packages") or 0) > left["packages"] or \
-                boxes_rules.milli(item["net_weight"]) > boxes_rules.milli(left["net_weight"]):
-            raise _quantity_exceeded()
+        if (item.get("packages") or 0) > left["packages"]:
+            over[f"lines.{i}.packages"] = N_("More packages than remain of this line.")
+        if boxes_rules.milli(item["net_weight"]) > boxes_rules.milli(left["net_weight"]):
+            over[f"lines.{i}.net_weight"] = N_("More weight than remains of this line.")
+    if over:
+        raise _quantity_exceeded(over)
     return out
 
 
