@@ -7,6 +7,7 @@ The COI list and the COI page need a session: Lighthouse sends the session cooki
 importer (logged in through the API) as an extra header, and the page asks /api/me for the rest,
 as a new tab of a logged-in person does."""
 import json
+import statistics
 import subprocess
 
 import pytest
@@ -57,10 +58,20 @@ def audit(url: str, headers: dict) -> dict:
     return {"scores": scores, "failed": failed}
 
 
+def missed(scores: dict) -> dict:
+    return {category: score for category, score in scores.items() if score < TARGETS[category]}
+
+
 @pytest.mark.parametrize("name, logged_in, address", PAGES, ids=[p[0] for p in PAGES])
 def test_lighthouse_targets_on_the_main_pages(stack, demo, name, logged_in, address):
+    """One run; if it misses a target, two more and the median of the three, as Lighthouse's
+    documentation advises against the variance of a machine shared with other work."""
     assert LIGHTHOUSE.exists(), "Lighthouse is missing: run `npm ci` at the repository root"
-    result = audit(stack.url + address.format(**demo), {"Cookie": demo["cookie"]} if logged_in else {})
-    missed = {category: score for category, score in result["scores"].items() if score < TARGETS[category]}
-    print(f"lighthouse {name}: {result['scores']}")
-    assert not missed, f"{name} misses its targets {TARGETS}: {result['scores']}; failed audits: {result['failed']}"
+    url, headers = stack.url + address.format(**demo), {"Cookie": demo["cookie"]} if logged_in else {}
+    runs = [audit(url, headers)]
+    if missed(runs[0]["scores"]):
+        runs += [audit(url, headers), audit(url, headers)]
+    scores = {category: statistics.median(run["scores"][category] for run in runs) for category in TARGETS}
+    print(f"lighthouse {name}: {scores} ({len(runs)} runs)")
+    assert not missed(scores), \
+        f"{name} misses its targets {TARGETS}: {scores}; failed audits: {[run['failed'] for run in runs]}"
