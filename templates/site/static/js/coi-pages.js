@@ -27,7 +27,6 @@
     });
   }
 
-
   /* ---------- the list ---------- */
   t.pages["coi-list"] = async function () {
     var form = byId("coi-filters"), table = byId("coi-table"), body = $("tbody", table), cursors = [null], at = 0;
