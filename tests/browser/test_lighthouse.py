@@ -26,7 +26,7 @@ PAGES = [("home", False, "/fr/index.html"), ("login", False, "/fr/login.html"),
 
 @pytest.fixture(scope="module")
 def demo(stack) -> dict:
-    """The demo importer's session cookie and its issued demo COI (dev/demo_cois.py)."""
+    """The demo importer's session cookie and its issued demo COI, DEMO-ISSUED (dev/demo_cois.py)."""
     import http.cookiejar
     import urllib.request
 
@@ -37,8 +37,12 @@ def demo(stack) -> dict:
     opener.open(login, timeout=30).close()
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     with opener.open(f"{stack.url}/api/cois?status=issued", timeout=30) as response:
-        issued = json.load(response)["items"][0]
-    return {"cookie": cookie, "coi": issued["id"], "number": issued["number"]}
+        issued = json.load(response)["items"]
+    for item in issued:
+        with opener.open(f"{stack.url}/api/cois/{item['id']}", timeout=30) as response:
+            if (json.load(response)["boxes"].get("box3") or {}).get("national_reference") == "DEMO-ISSUED":
+                return {"cookie": cookie, "coi": item["id"], "number": item["number"]}
+    raise AssertionError("the demo COI DEMO-ISSUED is missing")
 
 
 def audit(url: str, headers: dict) -> dict:
