@@ -135,8 +135,11 @@ def container(value):
     if value is None:
         return None
     value = value.replace(" ", "").upper()
-    if not _CONTAINER.match(value) or not _check_digit_ok(value):
+    if not _CONTAINER.match(value):
         raise FieldError(N_("A container number is 4 letters and 7 digits, such as MSKU1234565."))
+    if not _check_digit_ok(value):
+        raise FieldError(N_("The last digit of this container number (its check digit) is wrong: "
+                            "check the number on the container."))
     return value
 
 

@@ -9,9 +9,13 @@ from .errors import Conflict, Invalid, N_
 LINE_FIELDS = {"line", "packages", "net_weight"}
 
 
-def quantity_exceeded() -> Conflict:
-    return Conflict(N_("The quantities asked for are more than what remains of the consignment."),
-                    code="quantity_exceeded")
+def quantity_exceeded(fields: dict | None = None) -> Conflict:
+    """`fields`: each quantity of the request (lines.<i>.packages or .net_weight) over what
+    remains of its line, when known before the write."""
+    error = Conflict(N_("The quantities asked for are more than what remains of the consignment."),
+                     code="quantity_exceeded")
+    error.fields = fields or {}
+    return error
 
 
 def remaining(lines: list, reserved_packages: list, reserved_weight: list) -> list[dict]:
@@ -65,12 +69,17 @@ def _quantities(item: dict, prefix: str) -> dict:
 
 
 def check_within(lines: list[dict], left: list[dict]) -> None:
-    """409 quantity_exceeded when a requested line asks more than remains of it."""
+    """409 quantity_exceeded naming each quantity of the request over what remains of its line."""
     by_line = {r["line"]: r for r in left}
-    for item in lines:
+    over = {}
+    for i, item in enumerate(lines):
         rest = by_line[item["line"]]
-        if (item.get("packages") or 0) > rest["packages"] or milli(item["net_weight"]) > milli(rest["net_weight"]):
-            raise quantity_exceeded()
+        if (item.get("packages") or 0) > rest["packages"]:
+            over[f"lines.{i}.packages"] = N_("More packages than remain of this line.")
+        if milli(item["net_weight"]) > milli(rest["net_weight"]):
+            over[f"lines.{i}.net_weight"] = N_("More weight than remains of this line.")
+    if over:
+        raise quantity_exceeded(over)
 
 
 def taken(lines: list[dict]) -> list[tuple[int, int, int]]:

@@ -274,6 +274,7 @@ def test_extracts_split_a_base_and_deplete_it(world):
     # more than what remains
     over = act(importer, base, "extracts", lines=[{"line": 0, "packages": 1, "net_weight": "2000.001"}])
     assert over.status_code == 409 and error_code(over) == "quantity_exceeded"
+    assert set(over.json_body["error"]["fields"]) == {"lines.0.net_weight"}     # the line and quantity over
     # the extract is submitted (issued with its base), verified, signed like any COI
     done = act(importer, extract, "submit")
     assert done.status_code == 200 and done.json_body["status"] == "issued", done.json_body

@@ -314,7 +314,7 @@ def test_an_extract_of_a_consignment_released_by_batches(stack, people, new_page
     expect(importer.locator("#coi-head .js-status")).to_have_text("Déclaration de l'organisme de délivrance signée")
     check(importer, "coi-extract-submitted-fr")
     # The base links to its extract and keeps what remains.
-    importer.locator("#coi-head").get_by_role("link", name="ouvrir le certificat").click()
+    importer.locator("#coi-head").get_by_role("link", name=base["number"]).click()
     expect(importer.locator("#coi-head")).to_contain_text("Extraits : extrait 1")
     importer.get_by_role("button", name="Créer un extrait").click()
     expect(importer.locator("#extract-lines tbody tr").nth(0)).to_contain_text("100 colis, 2000.000 kg")
