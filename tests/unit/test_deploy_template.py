@@ -2,9 +2,12 @@
 deploy/template.py's, read here without building the zip): what the code uses is declared, and
 an operator can deploy it as it is. The zip's size and start are checked by `make package`."""
 import json
+import re
+from pathlib import Path
 
 import pytest
 
+from chalicelib.api import origin
 from chalicelib.store.tables import MODELS
 from deploy import package, template
 from dev.site_server import SITE_HEADERS
@@ -183,3 +186,17 @@ def test_what_api_gateway_answers_itself_is_in_the_apis_error_format(resources):
         Draft202012Validator(ERROR).validate(json.loads(text))
     assert json.loads(answers["MISSING_AUTHENTICATION_TOKEN"]["ResponseTemplates"]["application/json"])[
         "error"]["code"] == "not_found"
+
+
+def test_the_api_gets_cloudfronts_own_viewer_address_and_the_headers_it_reads(resources):
+    """The public verification's limit is keyed on CloudFront-Viewer-Address behind the
+    distribution: CloudFront must set it (a managed "all viewer headers" policy passes on the
+    client's own); Host stays API Gateway's."""
+    (api,) = resources["Site"]["Properties"]["DistributionConfig"]["CacheBehaviors"]
+    policy = resources[api["OriginRequestPolicyId"]["Ref"]]["Properties"]["OriginRequestPolicyConfig"]
+    headers = {h.lower() for h in policy["HeadersConfig"]["Headers"]}
+    assert policy["HeadersConfig"]["HeaderBehavior"] == "whitelist" and "host" not in headers
+    assert policy["CookiesConfig"]["CookieBehavior"] == "all"
+    code = "".join(path.read_text() for path in Path(template.ROOT, "chalicelib").rglob("*.py"))
+    read = set(re.findall(r'headers\.get\("([a-z-]+)"', code)) | {origin.VIEWER_ADDRESS}
+    assert read - {origin.HEADER, "cookie"} <= headers
