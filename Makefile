@@ -48,17 +48,11 @@ catalogs: $(STAMP)
 	$(PY) -m dev.catalogs
 
 # A CloudFormation package for STAGE (dev or prod): chalice's Lambdas and API plus the tables,
-# site bucket, CloudFront, SES identity, alarms and per-function IAM from deploy/template.py;
-# then deploy.package slims the zip and checks it (sizes, imports, cfn-lint).
+# site bucket, CloudFront, SES identity, alarms and per-function IAM from deploy/template.py, and
+# the Lambda zip built for Lambda's platform from wheels only; deploy.package checks them both.
 STAGE ?= prod
 package: $(STAMP)
-	mkdir -p build
-	$(PY) -m deploy.template policies $(STAGE)
-	$(PY) -m deploy.template resources $(STAGE) > build/resources.json
-	rm -rf chalicelib/mail/templates && cp -r templates/mail chalicelib/mail/templates
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} $(VENV)/bin/chalice package --stage $(STAGE) --merge-template build/resources.json build/$(STAGE)
-	rm -rf chalicelib/mail/templates
-	$(PY) -m deploy.package build/$(STAGE)
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} $(PY) -m deploy.package $(STAGE)
 
 clean:
 	rm -rf $(VENV) var/ site/ build/ node_modules/

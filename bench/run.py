@@ -5,6 +5,7 @@ time and size of the PDF of a certificate of inspection, (e) the COI's calls and
 logins under the API function's memory, (h) the cold start of the Lambda package (after
 `make package`)."""
 import os
+import platform
 import re
 import socket
 import statistics
@@ -374,7 +375,8 @@ def _code(zip_path: Path):
         yield Path(ROOT), False
 
 
-PACKAGE = Path(ROOT) / "build" / "prod" / "deployment.zip"
+# The twin of the package that runs on this machine (same lock, this architecture: deploy/package.py).
+PACKAGE = Path(ROOT) / "build" / "prod" / f"deployment-{platform.machine()}.zip"
 
 
 def login_under_memory(zip_path: Path = PACKAGE) -> bool:

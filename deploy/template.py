@@ -24,6 +24,10 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 # verification's limit (chalicelib/api/origin.py client_address).
 API_HEADERS = ["Accept", "Accept-Language", "Content-Type", "X-CSRF-Token", "CloudFront-Viewer-Address"]
 API_FUNCTION = "api_handler"   # chalice's name for the function behind the REST API
+# Lambda's platform, chosen: Python 3.13 (Amazon Linux 2023, supported until 2029; python3.11 is
+# deprecated on 2027-06-30) on Graviton (arm64: 20% less per GB-second than x86_64).
+RUNTIME = "python3.13"
+ARCHITECTURE = "arm64"
 
 # What each function does with each table, read from its code paths (the API: app.py's
 # blueprints and the services they call; the jobs: chalicelib/jobs/): the DynamoDB operations,
@@ -259,7 +263,8 @@ def operations(stage: str) -> dict:
     found = {}
     for function, logical_id in names.items():
         name = function_name(stage, function)
-        found[logical_id] = {"Properties": {"FunctionName": name}}
+        found[logical_id] = {"Properties": {"FunctionName": name, "Runtime": RUNTIME,
+                                            "Architectures": [ARCHITECTURE]}}
         # chalice names the group after the function's Ref, and with the wrong logical id for
         # the API handler: the literal name also lets CloudFormation create it first.
         found[log_group_id(function)] = {"Properties": {"LogGroupName": f"/aws/lambda/{name}"}}
@@ -268,12 +273,23 @@ def operations(stage: str) -> dict:
     rate, burst = API_THROTTLE
     limits = [("/*", "*", rate, burst)] + [("/" + path.replace("/", "~1"), method, r, b)
                                            for (path, method), (r, b) in sorted(HASHING_ROUTES.items())]
-    found["RestAPI"] = {"Properties": {"MethodSettings": [
+    # OpenApiVersion set: SAM makes no stray "Stage" stage (without throttling) besides "api".
+    found["RestAPI"] = {"Properties": {"OpenApiVersion": "2.0", "MethodSettings": [
         {"ResourcePath": path, "HttpMethod": method, "ThrottlingRateLimit": r, "ThrottlingBurstLimit": b}
-        for path, method, r, b in limits]}}
-    found.update(gateway_responses())
+        for path, method, r, b in limits], "DefinitionBody": {
+            "x-amazon-apigateway-gateway-responses": gateway_responses()}}}
+    # Alarms must reach someone: CloudWatch cannot publish to a topic encrypted with the AWS
+    # managed key (alias/aws/sns), whose policy cannot be changed; this key's policy lets it.
+    found["AlertsKey"] = {"Type": "AWS::KMS::Key", "Properties": {
+        "Description": f"traces {stage}: the alerts topic", "EnableKeyRotation": True,
+        "KeyPolicy": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Account", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
+             "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}},
+            {"Sid": "Publishers", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+             "Resource": "*", "Principal": {"Service": list(TOPIC_PUBLISHERS)},
+             "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}}}
     found["Alerts"] = {"Type": "AWS::SNS::Topic", "Properties": {
-        "TopicName": f"traces-{stage}-alerts", "KmsMasterKeyId": "alias/aws/sns"}}
+        "TopicName": f"traces-{stage}-alerts", "KmsMasterKeyId": {"Ref": "AlertsKey"}}}
     found["AlertsByMail"] = {"Type": "AWS::SNS::Subscription", "Condition": "AlertsHaveAnAddress",
                              "Properties": {"TopicArn": {"Ref": "Alerts"}, "Protocol": "email",
                                             "Endpoint": {"Ref": "AlertEmail"}}}
@@ -297,6 +313,9 @@ def operations(stage: str) -> dict:
     return found
 
 
+# Who publishes to the alerts topic (its key must let them).
+TOPIC_PUBLISHERS = ("cloudwatch.amazonaws.com",)
+
 # What API Gateway answers itself, before the function runs -> the status it answers with
 # (None: its own). An unknown path is its 403 "Missing Authentication Token": the API's 404.
 GATEWAY_RESPONSES = {"MISSING_AUTHENTICATION_TOKEN": 404, "UNSUPPORTED_MEDIA_TYPE": 415,
@@ -306,20 +325,20 @@ GATEWAY_RESPONSES = {"MISSING_AUTHENTICATION_TOKEN": 404, "UNSUPPORTED_MEDIA_TYP
 def gateway_responses() -> dict:
     """API Gateway's own answers (unknown path, throttling, a function that failed or timed
     out...) in the API's error format (api/http.py), in the default language: the gateway does
-    not negotiate it. CloudFront's response headers policy adds the security headers."""
+    not negotiate it. CloudFront's response headers policy adds the security headers. They are
+    part of the API's definition (x-amazon-apigateway-gateway-responses): separate
+    GatewayResponse resources are dropped by a later change of the definition."""
     from chalicelib import i18n
     from chalicelib.api.http import error_body
 
     found = {}
     for response_type, status in GATEWAY_RESPONSES.items():
         shown = status or (500 if response_type == "DEFAULT_5XX" else 400)
-        properties = {"RestApiId": {"Ref": "RestAPI"}, "ResponseType": response_type,
-                      "ResponseTemplates": {"application/json": json.dumps(error_body(shown, i18n.DEFAULT))},
-                      "ResponseParameters": {"gatewayresponse.header.Cache-Control": "'no-store'"}}
+        found[response_type] = {
+            "responseTemplates": {"application/json": json.dumps(error_body(shown, i18n.DEFAULT))},
+            "responseParameters": {"gatewayresponse.header.Cache-Control": "'no-store'"}}
         if status:
-            properties["StatusCode"] = str(status)
-        name = "Gateway" + "".join(word.capitalize() for word in response_type.split("_"))
-        found[name] = {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": properties}
+            found[response_type]["statusCode"] = status
     return found
 
 
@@ -356,6 +375,51 @@ def resources(stage: str) -> dict:
             "SiteBucketName": {"Value": {"Ref": "SiteBucket"}},
             "DistributionId": {"Value": {"Ref": "Site"}},
             "JobFailuresQueue": {"Value": {"Ref": "JobFailures"}}}}
+
+
+# --- what a deployment needs, checked on the packaged template ------------------------------
+
+TEMPLATE_BODY_LIMIT = 51_200          # bytes CloudFormation accepts in the request itself
+TEMPLATE_URL_LIMIT = 1_000_000        # through an S3 bucket (`make deploy` always sends it so)
+GATEWAY_TIMEOUT = 29                  # seconds API Gateway waits for the function
+
+
+def deployment_problems(sam: dict) -> list[str]:
+    """What would break or be unsafe on AWS although the template creates: each a sentence."""
+    found, resources = [], sam["Resources"]
+    size = len(json.dumps(sam).encode("utf-8"))
+    if size > TEMPLATE_URL_LIMIT:
+        found.append(f"the template ({size} bytes) is over CloudFormation's limit through S3")
+    functions = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
+    for name, properties in functions.items():
+        if properties.get("Runtime") != RUNTIME or properties.get("Architectures") != [ARCHITECTURE]:
+            found.append(f"{name} does not run on {RUNTIME} {ARCHITECTURE}, which the zip is built for")
+    if functions["APIHandler"]["Timeout"] >= GATEWAY_TIMEOUT:
+        found.append(f"the API function may run {functions['APIHandler']['Timeout']} s; API Gateway "
+                     f"gives up at {GATEWAY_TIMEOUT} s")
+    api = resources["RestAPI"]["Properties"]
+    if "OpenApiVersion" not in api:
+        found.append("without OpenApiVersion SAM adds a stray, unthrottled 'Stage' stage")
+    inside = api["DefinitionBody"].get("x-amazon-apigateway-gateway-responses", {})
+    if set(inside) != set(GATEWAY_RESPONSES) or any(r["Type"] == "AWS::ApiGateway::GatewayResponse"
+                                                     for r in resources.values()):
+        found.append("API Gateway's own answers must be inside the API definition, not separate resources")
+    for name, topic in ((n, r) for n, r in resources.items() if r["Type"] == "AWS::SNS::Topic"):
+        key = topic["Properties"].get("KmsMasterKeyId")
+        if key is not None and not _lets_publish(resources, key):
+            found.append(f"{name}: its encryption key does not let {', '.join(TOPIC_PUBLISHERS)} publish")
+    return found
+
+
+def _lets_publish(resources: dict, key) -> bool:
+    """A customer-managed key of the template whose policy lets every publisher use it."""
+    if not isinstance(key, dict) or "Ref" not in key or key["Ref"] not in resources:
+        return False      # an AWS managed key (alias/aws/sns): its policy cannot be changed
+    statements = resources[key["Ref"]]["Properties"]["KeyPolicy"]["Statement"]
+    allowed = {service for s in statements if s["Effect"] == "Allow"
+               and {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(s["Action"])
+               for service in s["Principal"].get("Service", [])}
+    return set(TOPIC_PUBLISHERS) <= allowed
 
 
 # --- IAM ------------------------------------------------------------------------------------

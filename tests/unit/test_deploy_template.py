@@ -54,7 +54,7 @@ def test_the_api_function_is_sized_for_the_password_hash(resources):
     functions = of_type(resources, "AWS::Serverless::Function")
     assert set(functions) == set(template.functions().values())
     api = functions["APIHandler"]["Properties"]
-    assert api["MemorySize"] >= 1024 and api["Timeout"] <= 30
+    assert api["MemorySize"] >= 1024
     # below one vCPU (1769 MB), argon2 runs on one lane
     assert api["Environment"]["Variables"]["TRACES_PASSWORD_HASH_PROFILE"] == "rfc9106_low_memory_p1"
     for name in ("LockInactive", "AuthorityDigest"):
@@ -168,24 +168,55 @@ def test_logins_are_throttled_and_failed_jobs_are_kept_and_alarmed(resources):
 
 def test_what_api_gateway_answers_itself_is_in_the_apis_error_format(resources):
     """An unknown path on AWS is API Gateway's 403 "Missing Authentication Token", before the
-    function runs: the API's 404 instead, like every other error in the format of SPEC 5."""
+    function runs: the API's 404 instead, like every other error in the format of SPEC 5. The
+    answers are part of the API's definition, so that a later change of it keeps them."""
     from jsonschema import Draft202012Validator
 
     from chalicelib.api.openapi import ERROR
 
-    answers = {r["Properties"]["ResponseType"]: r["Properties"]
-               for r in of_type(resources, "AWS::ApiGateway::GatewayResponse").values()}
+    assert not of_type(resources, "AWS::ApiGateway::GatewayResponse")
+    answers = resources["RestAPI"]["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
     assert set(answers) == {"MISSING_AUTHENTICATION_TOKEN", "UNSUPPORTED_MEDIA_TYPE", "THROTTLED",
                             "DEFAULT_4XX", "DEFAULT_5XX"}
-    assert answers["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
-    assert answers["THROTTLED"]["StatusCode"] == "429"
+    assert answers["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == 404
+    assert answers["THROTTLED"]["statusCode"] == 429
     for answer in answers.values():
-        assert answer["RestApiId"] == {"Ref": "RestAPI"}
-        text = answer["ResponseTemplates"]["application/json"]
+        text = answer["responseTemplates"]["application/json"]
         assert "$" not in text and "#" not in text      # a template is read as VTL
         Draft202012Validator(ERROR).validate(json.loads(text))
-    assert json.loads(answers["MISSING_AUTHENTICATION_TOKEN"]["ResponseTemplates"]["application/json"])[
+    assert json.loads(answers["MISSING_AUTHENTICATION_TOKEN"]["responseTemplates"]["application/json"])[
         "error"]["code"] == "not_found"
+
+
+def test_the_template_passes_the_deployment_checks(sam):
+    assert template.deployment_problems(sam) == []
+    assert len(json.dumps(sam)) > template.TEMPLATE_BODY_LIMIT    # hence `make deploy` goes through S3
+
+
+def test_alarms_reach_someone_through_a_key_cloudwatch_may_use(sam, resources):
+    topic = resources["Alerts"]["Properties"]
+    key = resources[topic["KmsMasterKeyId"]["Ref"]]["Properties"]
+    assert key["EnableKeyRotation"]
+    (publishers,) = [s for s in key["KeyPolicy"]["Statement"] if "Service" in s["Principal"]]
+    assert "cloudwatch.amazonaws.com" in publishers["Principal"]["Service"]
+    managed = json.loads(json.dumps(sam))
+    managed["Resources"]["Alerts"]["Properties"]["KmsMasterKeyId"] = "alias/aws/sns"
+    assert template.deployment_problems(managed) == [
+        "Alerts: its encryption key does not let cloudwatch.amazonaws.com publish"]
+
+
+def test_the_api_function_stops_before_the_gateway_and_there_is_one_stage(sam, resources):
+    assert resources["APIHandler"]["Properties"]["Timeout"] < template.GATEWAY_TIMEOUT
+    assert resources["RestAPI"]["Properties"]["OpenApiVersion"]
+    assert resources["RestAPI"]["Properties"]["StageName"] == "api"
+    for change in ({"Timeout": 30}, {"Runtime": "python3.11"}):
+        changed = json.loads(json.dumps(sam))
+        changed["Resources"]["APIHandler"]["Properties"].update(change)
+        assert len(template.deployment_problems(changed)) == 1
+    changed = json.loads(json.dumps(sam))
+    del changed["Resources"]["RestAPI"]["Properties"]["OpenApiVersion"]
+    assert template.deployment_problems(changed) == [
+        "without OpenApiVersion SAM adds a stray, unthrottled 'Stage' stage"]
 
 
 def test_the_api_gets_cloudfronts_own_viewer_address_and_the_headers_it_reads(resources):
