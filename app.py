@@ -27,4 +27,4 @@ def lock_inactive(event):
 def authority_digest(event):
     from chalicelib.jobs import authority_digest as job
 
-    return {"sent": job.run(now())}
+    return {"sent": job.run(now(), scheduled=event.time)}

@@ -59,6 +59,7 @@ ACCESS = {
     "authority_digest": {
         "accounts": "BatchGetItem Query:pending",
         "authorisations": "Query:by_organisation,role_queue",
+        "rate_limits": "UpdateItem DeleteItem",      # each send claimed once per run
     },
 }
 
