@@ -28,3 +28,11 @@ def authority_digest(event):
     from chalicelib.jobs import authority_digest as job
 
     return {"sent": job.run(now(), scheduled=event.time)}
+
+
+@app.lambda_function(name="mail_feedback")
+def mail_feedback(event, context):
+    """SES's bounces and complaints, through the configuration set's SNS topic (deploy/template.py)."""
+    from chalicelib.services import mail_feedback as feedback
+
+    return {"marked": feedback.handle(event, now())}

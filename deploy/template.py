@@ -61,7 +61,12 @@ ACCESS = {
         "authorisations": "Query:by_organisation,role_queue",
         "rate_limits": "UpdateItem DeleteItem",      # each send claimed once per run
     },
+    "mail_feedback": {
+        "accounts": "UpdateItem Query:by_email_key",
+    },
 }
+MAIL_FEEDBACK = "mail_feedback"   # the function SES's bounces and complaints reach (app.py)
+MAIL_FROM = "mail"                # the MAIL FROM subdomain of the sender's domain
 
 # Requests per second the API stage accepts (API Gateway throttling), so that a flood cannot
 # run unbounded argon2 work: the routes that hash a password (about 0.7 s of the API function
@@ -109,7 +114,8 @@ def functions() -> dict[str, str]:
     from chalice.utils import to_cfn_resource_name
 
     found = {API_FUNCTION: "APIHandler"}
-    found.update({source.name: to_cfn_resource_name(source.name) for source in _app().event_sources})
+    found.update({source.name: to_cfn_resource_name(source.name)
+                  for source in [*_app().event_sources, *_app().pure_lambda_functions]})
     return found
 
 
@@ -255,6 +261,55 @@ def site(stage: str) -> dict:
     return found
 
 
+# --- mail -------------------------------------------------------------------------------------
+
+def mail(stage: str, sender_domain: str) -> dict:
+    """The sender's domain (DKIM, a MAIL FROM subdomain) and the configuration set every e-mail is
+    sent with: SES suppresses an address that bounced or complained, and publishes each bounce
+    and complaint to a topic that the mail_feedback function reads (it marks the account)."""
+    feedback = functions()[MAIL_FEEDBACK]
+    return {
+        "MailIdentity": {"Type": "AWS::SES::EmailIdentity", "Properties": {
+            "EmailIdentity": sender_domain,
+            "ConfigurationSetAttributes": {"ConfigurationSetName": {"Ref": "MailConfiguration"}},
+            "DkimSigningAttributes": {"NextSigningKeyLength": "RSA_2048_BIT"},
+            "MailFromAttributes": {"MailFromDomain": f"{MAIL_FROM}.{sender_domain}",
+                                   "BehaviorOnMxFailure": "USE_DEFAULT_VALUE"}}},
+        "MailConfiguration": {"Type": "AWS::SES::ConfigurationSet", "Properties": {
+            "Name": f"traces-{stage}",
+            "SuppressionOptions": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
+            "ReputationOptions": {"ReputationMetricsEnabled": True},
+            "DeliveryOptions": {"TlsPolicy": "REQUIRE"}}},
+        "MailFeedbackTopic": {"Type": "AWS::SNS::Topic", "Properties": {
+            "TopicName": f"traces-{stage}-mail-feedback", "KmsMasterKeyId": {"Ref": "AlertsKey"}}},
+        "MailFeedbackEvents": {"Type": "AWS::SES::ConfigurationSetEventDestination", "Properties": {
+            "ConfigurationSetName": {"Ref": "MailConfiguration"},
+            "EventDestination": {"Name": "bounces-and-complaints", "Enabled": True,
+                                 "MatchingEventTypes": ["bounce", "complaint"],
+                                 "SnsDestination": {"TopicARN": {"Ref": "MailFeedbackTopic"}}}}},
+        "MailFeedbackSubscription": {"Type": "AWS::SNS::Subscription", "Properties": {
+            "TopicArn": {"Ref": "MailFeedbackTopic"}, "Protocol": "lambda",
+            "Endpoint": {"Fn::GetAtt": [feedback, "Arn"]}}},
+        "MailFeedbackInvoke": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunction", "FunctionName": {"Ref": feedback},
+            "Principal": "sns.amazonaws.com", "SourceArn": {"Ref": "MailFeedbackTopic"}}},
+    }
+
+
+def mail_outputs(sender_domain: str) -> dict:
+    """The DNS records the sender's domain needs: DKIM's three CNAMEs, MAIL FROM's MX and SPF."""
+    found = {f"DkimRecord{n}": {
+        "Description": "CNAME record for DKIM: name, then value",
+        "Value": {"Fn::Join": [" CNAME ", [{"Fn::GetAtt": ["MailIdentity", f"DkimDNSTokenName{n}"]},
+                                           {"Fn::GetAtt": ["MailIdentity", f"DkimDNSTokenValue{n}"]}]]}}
+        for n in (1, 2, 3)}
+    found["MailFromRecords"] = {
+        "Description": "MX and TXT (SPF) records of the MAIL FROM domain",
+        "Value": {"Fn::Sub": f"{MAIL_FROM}.{sender_domain} MX 10 feedback-smtp.${{AWS::Region}}.amazonses.com; "
+                             f"{MAIL_FROM}.{sender_domain} TXT \"v=spf1 include:amazonses.com ~all\""}}
+    return found
+
+
 # --- the functions: names, API throttling, failures and alarms ------------------------------
 
 def operations(stage: str) -> dict:
@@ -265,12 +320,12 @@ def operations(stage: str) -> dict:
     for function, logical_id in names.items():
         name = function_name(stage, function)
         found[logical_id] = {"Properties": {"FunctionName": name, "Runtime": RUNTIME,
-                                            "Architectures": [ARCHITECTURE]}}
+                                            "Architectures": [ARCHITECTURE], "Environment": {"Variables": {
+                                                "TRACES_MAIL_CONFIGURATION_SET": {"Ref": "MailConfiguration"}}}}}
         # chalice names the group after the function's Ref, and with the wrong logical id for
         # the API handler: the literal name also lets CloudFormation create it first.
         found[log_group_id(function)] = {"Properties": {"LogGroupName": f"/aws/lambda/{name}"}}
-    found["APIHandler"]["Properties"]["Environment"] = {
-        "Variables": {"TRACES_ORIGIN_SECRET": {"Ref": "OriginSecret"}}}
+    found["APIHandler"]["Properties"]["Environment"]["Variables"]["TRACES_ORIGIN_SECRET"] = {"Ref": "OriginSecret"}
     rate, burst = API_THROTTLE
     limits = [("/*", "*", rate, burst)] + [("/" + path.replace("/", "~1"), method, r, b)
                                            for (path, method), (r, b) in sorted(HASHING_ROUTES.items())]
@@ -280,9 +335,10 @@ def operations(stage: str) -> dict:
         for path, method, r, b in limits], "DefinitionBody": {
             "x-amazon-apigateway-gateway-responses": gateway_responses()}}}
     # Alarms must reach someone: CloudWatch cannot publish to a topic encrypted with the AWS
-    # managed key (alias/aws/sns), whose policy cannot be changed; this key's policy lets it.
+    # managed key (alias/aws/sns), whose policy cannot be changed; this key's policy lets it (and
+    # SES, which publishes bounces and complaints).
     found["AlertsKey"] = {"Type": "AWS::KMS::Key", "Properties": {
-        "Description": f"traces {stage}: the alerts topic", "EnableKeyRotation": True,
+        "Description": f"traces {stage}: the alerts and mail feedback topics", "EnableKeyRotation": True,
         "KeyPolicy": {"Version": "2012-10-17", "Statement": [
             {"Sid": "Account", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
              "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}},
@@ -315,7 +371,7 @@ def operations(stage: str) -> dict:
 
 
 # Who publishes to the alerts topic (its key must let them).
-TOPIC_PUBLISHERS = ("cloudwatch.amazonaws.com",)
+TOPIC_PUBLISHERS = ("cloudwatch.amazonaws.com", "ses.amazonaws.com")
 
 # What API Gateway answers itself, before the function runs -> the status it answers with
 # (None: its own). An unknown path is its 403 "Missing Authentication Token": the API's 404.
@@ -358,8 +414,7 @@ def resources(stage: str) -> dict:
     sender_domain = env["TRACES_MAIL_SENDER"].rpartition("@")[2]
     found = {_logical_id(model): table(model, name) for model, name in tables(stage).values()}
     found.update(site(stage))
-    found["MailIdentity"] = {"Type": "AWS::SES::EmailIdentity",
-                             "Properties": {"EmailIdentity": sender_domain}}
+    found.update(mail(stage, sender_domain))
     found.update(operations(stage))
     return {
         "Parameters": {
@@ -375,7 +430,8 @@ def resources(stage: str) -> dict:
             "SiteURL": {"Value": {"Fn::Sub": "https://${Site.DomainName}"}},
             "SiteBucketName": {"Value": {"Ref": "SiteBucket"}},
             "DistributionId": {"Value": {"Ref": "Site"}},
-            "JobFailuresQueue": {"Value": {"Ref": "JobFailures"}}}}
+            "JobFailuresQueue": {"Value": {"Ref": "JobFailures"}},
+            **mail_outputs(sender_domain)}}
 
 
 # --- what a deployment needs, checked on the packaged template ------------------------------
@@ -450,20 +506,25 @@ def _access(stage: str, function: str) -> list[dict]:
 
 def policy(stage: str, function: str) -> dict:
     """What one Lambda function may do: the operations of ACCESS on its tables and indexes,
-    sending e-mail from the configured sender, writing its own log group, and for the jobs
-    sending their failed events to the failure queue. Nothing else: no Scan, no table
+    sending e-mail from the configured sender with the configuration set (but mail_feedback),
+    writing its own log group, and for the asynchronous functions sending their failed events to
+    the failure queue. Nothing else: no Scan, no table
     administration, no BatchWriteItem (only `dev.admin` loads data in bulk)."""
     env = stage_environment(stage)
     sender = env["TRACES_MAIL_SENDER"]
     identity = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
     log_group = ("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/"
                  + function_name(stage, function) + ":*")
+    configuration_set = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${MailConfiguration}"
     statements = _access(stage, function) + [
-        {"Sid": "Mail", "Effect": "Allow", "Action": ["ses:SendRawEmail"],
-         "Resource": [{"Fn::Sub": identity + sender.rpartition("@")[2]}, {"Fn::Sub": identity + sender}],
-         "Condition": {"StringEquals": {"ses:FromAddress": sender}}},
         {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
          "Resource": [{"Fn::Sub": log_group}]}]
+    if function != MAIL_FEEDBACK:    # which only reads what SES reports
+        statements.insert(-1, {
+            "Sid": "Mail", "Effect": "Allow", "Action": ["ses:SendRawEmail"],
+            "Resource": [{"Fn::Sub": identity + sender.rpartition("@")[2]}, {"Fn::Sub": identity + sender},
+                         {"Fn::Sub": configuration_set}],
+            "Condition": {"StringEquals": {"ses:FromAddress": sender}}})
     if function != API_FUNCTION:
         statements.append({"Sid": "Failures", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": [{"Fn::GetAtt": ["JobFailures", "Arn"]}]})

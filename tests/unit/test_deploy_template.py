@@ -155,13 +155,14 @@ def test_logins_are_throttled_and_failed_jobs_are_kept_and_alarmed(resources):
     routes = template._app().routes
     assert all(method in routes[path].keys() for path, method in template.HASHING_ROUTES)
     failures = of_type(resources, "AWS::Lambda::EventInvokeConfig")
-    assert {f["Properties"]["FunctionName"]["Ref"] for f in failures.values()} == {"LockInactive", "AuthorityDigest"}
+    asynchronous = {"LockInactive", "AuthorityDigest", "MailFeedback"}
+    assert {f["Properties"]["FunctionName"]["Ref"] for f in failures.values()} == asynchronous
     assert all(f["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
                == {"Fn::GetAtt": ["JobFailures", "Arn"]} for f in failures.values())
     alarmed = {_text(a["Properties"]["Dimensions"]) for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
-    for name in ("LockInactive", "AuthorityDigest", "APIHandler"):
+    for name in ("APIHandler", *asynchronous):
         assert any(f'"Ref": "{name}"' in dimension for dimension in alarmed)
-    for job in ("LockInactive", "AuthorityDigest"):
+    for job in asynchronous:
         statements = _role_policy(resources, resources[job])
         assert any(s["Action"] == ["sqs:SendMessage"] for s in statements)
 
@@ -202,7 +203,7 @@ def test_alarms_reach_someone_through_a_key_cloudwatch_may_use(sam, resources):
     managed = json.loads(json.dumps(sam))
     managed["Resources"]["Alerts"]["Properties"]["KmsMasterKeyId"] = "alias/aws/sns"
     assert template.deployment_problems(managed) == [
-        "Alerts: its encryption key does not let cloudwatch.amazonaws.com publish"]
+        "Alerts: its encryption key does not let cloudwatch.amazonaws.com, ses.amazonaws.com publish"]
 
 
 def test_the_api_function_stops_before_the_gateway_and_there_is_one_stage(sam, resources):
@@ -231,3 +232,31 @@ def test_the_api_gets_cloudfronts_own_viewer_address_and_the_headers_it_reads(re
     code = "".join(path.read_text() for path in Path(template.ROOT, "chalicelib").rglob("*.py"))
     read = set(re.findall(r'headers\.get\("([a-z-]+)"', code)) | {origin.VIEWER_ADDRESS}
     assert read - {origin.HEADER, "cookie"} <= headers
+
+
+def test_bounces_and_complaints_reach_the_function_that_acts_on_them(sam, resources):
+    """Every e-mail goes out with a configuration set that suppresses bounced and complaining
+    addresses and publishes both to a topic the mail_feedback function is subscribed to; the
+    outputs give the DKIM and MAIL FROM records."""
+    identity = resources["MailIdentity"]["Properties"]
+    assert identity["ConfigurationSetAttributes"]["ConfigurationSetName"] == {"Ref": "MailConfiguration"}
+    assert identity["MailFromAttributes"]["MailFromDomain"] == "mail." + identity["EmailIdentity"]
+    options = resources["MailConfiguration"]["Properties"]["SuppressionOptions"]
+    assert set(options["SuppressedReasons"]) == {"BOUNCE", "COMPLAINT"}
+    (destination,) = of_type(resources, "AWS::SES::ConfigurationSetEventDestination").values()
+    event = destination["Properties"]["EventDestination"]
+    assert set(event["MatchingEventTypes"]) == {"bounce", "complaint"} and event["Enabled"]
+    topic = event["SnsDestination"]["TopicARN"]["Ref"]
+    assert template.deployment_problems(sam) == []      # SES may use the topic's key
+    (subscription,) = [r["Properties"] for r in of_type(resources, "AWS::SNS::Subscription").values()
+                       if r["Properties"]["Protocol"] == "lambda"]
+    assert subscription["TopicArn"] == {"Ref": topic}
+    assert subscription["Endpoint"] == {"Fn::GetAtt": ["MailFeedback", "Arn"]}
+    assert resources["MailFeedbackInvoke"]["Properties"]["SourceArn"] == {"Ref": topic}
+    for logical in template.functions().values():
+        variables = resources[logical]["Properties"]["Environment"]["Variables"]
+        assert variables["TRACES_MAIL_CONFIGURATION_SET"] == {"Ref": "MailConfiguration"}
+    outputs = sam["Outputs"]
+    assert {f"DkimRecord{n}" for n in (1, 2, 3)} | {"MailFromRecords"} <= set(outputs)
+    statements = _role_policy(resources, resources["MailFeedback"])
+    assert not [s for s in statements if s["Sid"] == "Mail"]
