@@ -76,6 +76,24 @@ HASHING_ROUTES = {("/api/session", "POST"): (10, 20), ("/api/accounts", "POST"):
                   ("/api/password/forgot", "POST"): (5, 10), ("/api/password/change", "POST"): (5, 10)}
 ORIGIN_HEADER = "X-Origin-Verify"         # the secret CloudFront adds to API requests
 HSTS_SECONDS = 63072000                   # two years
+TLS_MINIMUM = "TLSv1.2_2021"              # what CloudFront accepts from viewers
+
+# What an operator chooses at deploy time (`make deploy`): the site's domain with its certificate,
+# the sender of the e-mails. E-mail links and the COI's QR code use the domain (TRACES_SITE_URL).
+PARAMETERS = {
+    "SiteDomain": {"Type": "String", "AllowedPattern": r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?",
+                   "Description": "The site's domain name (e.g. traces.example.eu)"},
+    "CertificateArn": {"Type": "String", "AllowedPattern": r"arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/.+",
+                       "Description": "ACM certificate of SiteDomain, in us-east-1 (CloudFront's region)"},
+    "MailSender": {"Type": "String", "AllowedPattern": r"[^@\s]+@[a-z0-9.-]+",
+                   "Description": "The sender of the e-mails (e.g. no-reply@traces.example.eu)"},
+    "OriginSecret": {"Type": "String", "NoEcho": True, "MinLength": 32, "AllowedPattern": "[A-Za-z0-9]+",
+                     "Description": "Random letters and digits that CloudFront sends to the API "
+                                    "(e.g. openssl rand -hex 32); keep it between deploys"},
+    "AlertEmail": {"Type": "String", "Default": "",
+                   "Description": "Where alarms are e-mailed (empty: no subscription)"}}
+SITE_URL = {"Fn::Sub": "https://${SiteDomain}"}
+SENDER_DOMAIN = {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailSender"}]}]}
 
 
 def chalice_config() -> dict:
@@ -227,6 +245,9 @@ def site(stage: str) -> dict:
     headers = {"Ref": "SecurityHeaders"}
     found["Site"] = {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
         "Enabled": True, "HttpVersion": "http2and3", "IPV6Enabled": True, "PriceClass": "PriceClass_100",
+        "Aliases": [{"Ref": "SiteDomain"}],
+        "ViewerCertificate": {"AcmCertificateArn": {"Ref": "CertificateArn"}, "SslSupportMethod": "sni-only",
+                              "MinimumProtocolVersion": TLS_MINIMUM},
         "Origins": [
             {"Id": "site", "DomainName": {"Fn::GetAtt": ["SiteBucket", "RegionalDomainName"]},
              "S3OriginConfig": {"OriginAccessIdentity": ""},
@@ -263,17 +284,17 @@ def site(stage: str) -> dict:
 
 # --- mail -------------------------------------------------------------------------------------
 
-def mail(stage: str, sender_domain: str) -> dict:
+def mail(stage: str) -> dict:
     """The sender's domain (DKIM, a MAIL FROM subdomain) and the configuration set every e-mail is
     sent with: SES suppresses an address that bounced or complained, and publishes each bounce
     and complaint to a topic that the mail_feedback function reads (it marks the account)."""
     feedback = functions()[MAIL_FEEDBACK]
     return {
         "MailIdentity": {"Type": "AWS::SES::EmailIdentity", "Properties": {
-            "EmailIdentity": sender_domain,
+            "EmailIdentity": SENDER_DOMAIN,
             "ConfigurationSetAttributes": {"ConfigurationSetName": {"Ref": "MailConfiguration"}},
             "DkimSigningAttributes": {"NextSigningKeyLength": "RSA_2048_BIT"},
-            "MailFromAttributes": {"MailFromDomain": f"{MAIL_FROM}.{sender_domain}",
+            "MailFromAttributes": {"MailFromDomain": {"Fn::Join": [".", [MAIL_FROM, SENDER_DOMAIN]]},
                                    "BehaviorOnMxFailure": "USE_DEFAULT_VALUE"}}},
         "MailConfiguration": {"Type": "AWS::SES::ConfigurationSet", "Properties": {
             "Name": f"traces-{stage}",
@@ -296,7 +317,7 @@ def mail(stage: str, sender_domain: str) -> dict:
     }
 
 
-def mail_outputs(sender_domain: str) -> dict:
+def mail_outputs() -> dict:
     """The DNS records the sender's domain needs: DKIM's three CNAMEs, MAIL FROM's MX and SPF."""
     found = {f"DkimRecord{n}": {
         "Description": "CNAME record for DKIM: name, then value",
@@ -305,8 +326,9 @@ def mail_outputs(sender_domain: str) -> dict:
         for n in (1, 2, 3)}
     found["MailFromRecords"] = {
         "Description": "MX and TXT (SPF) records of the MAIL FROM domain",
-        "Value": {"Fn::Sub": f"{MAIL_FROM}.{sender_domain} MX 10 feedback-smtp.${{AWS::Region}}.amazonses.com; "
-                             f"{MAIL_FROM}.{sender_domain} TXT \"v=spf1 include:amazonses.com ~all\""}}
+        "Value": {"Fn::Sub": [f"{MAIL_FROM}.${{Domain}} MX 10 feedback-smtp.${{AWS::Region}}.amazonses.com; "
+                              f"{MAIL_FROM}.${{Domain}} TXT \"v=spf1 include:amazonses.com ~all\"",
+                              {"Domain": SENDER_DOMAIN}]}}
     return found
 
 
@@ -321,7 +343,8 @@ def operations(stage: str) -> dict:
         name = function_name(stage, function)
         found[logical_id] = {"Properties": {"FunctionName": name, "Runtime": RUNTIME,
                                             "Architectures": [ARCHITECTURE], "Environment": {"Variables": {
-                                                "TRACES_MAIL_CONFIGURATION_SET": {"Ref": "MailConfiguration"}}}}}
+                                                "TRACES_MAIL_CONFIGURATION_SET": {"Ref": "MailConfiguration"},
+                                                "TRACES_SITE_URL": SITE_URL, "TRACES_MAIL_SENDER": {"Ref": "MailSender"}}}}}
         # chalice names the group after the function's Ref, and with the wrong logical id for
         # the API handler: the literal name also lets CloudFormation create it first.
         found[log_group_id(function)] = {"Properties": {"LogGroupName": f"/aws/lambda/{name}"}}
@@ -410,28 +433,22 @@ def _alarm(description: str, namespace: str, metric: str, dimension: str, value,
 
 
 def resources(stage: str) -> dict:
-    env = stage_environment(stage)
-    sender_domain = env["TRACES_MAIL_SENDER"].rpartition("@")[2]
     found = {_logical_id(model): table(model, name) for model, name in tables(stage).values()}
     found.update(site(stage))
-    found.update(mail(stage, sender_domain))
+    found.update(mail(stage))
     found.update(operations(stage))
     return {
-        "Parameters": {
-            "OriginSecret": {"Type": "String", "NoEcho": True, "MinLength": 32,
-                             "AllowedPattern": "[A-Za-z0-9]+",
-                             "Description": "Random letters and digits that CloudFront sends to the "
-                                            "API (e.g. openssl rand -hex 32); keep it between deploys"},
-            "AlertEmail": {"Type": "String", "Default": "",
-                           "Description": "Where alarms are e-mailed (empty: no subscription)"}},
+        "Parameters": PARAMETERS,
         "Conditions": {"AlertsHaveAnAddress": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlertEmail"}, ""]}]}},
         "Resources": found,
         "Outputs": {
-            "SiteURL": {"Value": {"Fn::Sub": "https://${Site.DomainName}"}},
+            "SiteURL": {"Value": SITE_URL},
+            "SiteRecord": {"Description": "The DNS record of the site's domain",
+                           "Value": {"Fn::Sub": "${SiteDomain} CNAME ${Site.DomainName}"}},
             "SiteBucketName": {"Value": {"Ref": "SiteBucket"}},
             "DistributionId": {"Value": {"Ref": "Site"}},
             "JobFailuresQueue": {"Value": {"Ref": "JobFailures"}},
-            **mail_outputs(sender_domain)}}
+            **mail_outputs()}}
 
 
 # --- what a deployment needs, checked on the packaged template ------------------------------
@@ -510,8 +527,6 @@ def policy(stage: str, function: str) -> dict:
     writing its own log group, and for the asynchronous functions sending their failed events to
     the failure queue. Nothing else: no Scan, no table
     administration, no BatchWriteItem (only `dev.admin` loads data in bulk)."""
-    env = stage_environment(stage)
-    sender = env["TRACES_MAIL_SENDER"]
     identity = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
     log_group = ("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/"
                  + function_name(stage, function) + ":*")
@@ -522,9 +537,9 @@ def policy(stage: str, function: str) -> dict:
     if function != MAIL_FEEDBACK:    # which only reads what SES reports
         statements.insert(-1, {
             "Sid": "Mail", "Effect": "Allow", "Action": ["ses:SendRawEmail"],
-            "Resource": [{"Fn::Sub": identity + sender.rpartition("@")[2]}, {"Fn::Sub": identity + sender},
-                         {"Fn::Sub": configuration_set}],
-            "Condition": {"StringEquals": {"ses:FromAddress": sender}}})
+            "Resource": [{"Fn::Sub": [identity + "${Domain}", {"Domain": SENDER_DOMAIN}]},
+                         {"Fn::Sub": identity + "${MailSender}"}, {"Fn::Sub": configuration_set}],
+            "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "MailSender"}}}})
     if function != API_FUNCTION:
         statements.append({"Sid": "Failures", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": [{"Fn::GetAtt": ["JobFailures", "Arn"]}]})

@@ -240,7 +240,8 @@ def test_bounces_and_complaints_reach_the_function_that_acts_on_them(sam, resour
     outputs give the DKIM and MAIL FROM records."""
     identity = resources["MailIdentity"]["Properties"]
     assert identity["ConfigurationSetAttributes"]["ConfigurationSetName"] == {"Ref": "MailConfiguration"}
-    assert identity["MailFromAttributes"]["MailFromDomain"] == "mail." + identity["EmailIdentity"]
+    assert identity["MailFromAttributes"]["MailFromDomain"] == {"Fn::Join": [".", ["mail", identity["EmailIdentity"]]]}
+    assert identity["EmailIdentity"] == {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailSender"}]}]}
     options = resources["MailConfiguration"]["Properties"]["SuppressionOptions"]
     assert set(options["SuppressedReasons"]) == {"BOUNCE", "COMPLAINT"}
     (destination,) = of_type(resources, "AWS::SES::ConfigurationSetEventDestination").values()
@@ -260,3 +261,23 @@ def test_bounces_and_complaints_reach_the_function_that_acts_on_them(sam, resour
     assert {f"DkimRecord{n}" for n in (1, 2, 3)} | {"MailFromRecords"} <= set(outputs)
     statements = _role_policy(resources, resources["MailFeedback"])
     assert not [s for s in statements if s["Sid"] == "Mail"]
+
+
+def test_the_site_domain_and_certificate_are_parameters_that_links_and_qr_codes_use(sam, resources):
+    """The operator's domain, its ACM certificate (us-east-1) and the sender are parameters; the
+    distribution answers on the domain with TLS 1.2 at least; the functions build e-mail links and
+    the COI's QR code from TRACES_SITE_URL, which is the domain."""
+    parameters = sam["Parameters"]
+    assert {"SiteDomain", "CertificateArn", "MailSender"} <= set(parameters)
+    assert "us-east-1" in parameters["CertificateArn"]["AllowedPattern"]
+    distribution = resources["Site"]["Properties"]["DistributionConfig"]
+    assert distribution["Aliases"] == [{"Ref": "SiteDomain"}]
+    certificate = distribution["ViewerCertificate"]
+    assert certificate["AcmCertificateArn"] == {"Ref": "CertificateArn"}
+    assert certificate["MinimumProtocolVersion"] == "TLSv1.2_2021" and certificate["SslSupportMethod"] == "sni-only"
+    for logical in template.functions().values():
+        variables = resources[logical]["Properties"]["Environment"]["Variables"]
+        assert variables["TRACES_SITE_URL"] == {"Fn::Sub": "https://${SiteDomain}"}
+        assert variables["TRACES_MAIL_SENDER"] == {"Ref": "MailSender"}
+    assert "example" not in json.dumps(resources)      # no placeholder domain left
+    assert "${SiteDomain}" in json.dumps(sam["Outputs"]["SiteRecord"])
