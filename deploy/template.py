@@ -6,6 +6,7 @@ jobs, and one least-privilege IAM policy per Lambda function.
 
     python -m deploy.template resources STAGE > build/resources.json   # chalice --merge-template
     python -m deploy.template policies STAGE       # .chalice/policy-STAGE-FUNCTION.json, one each
+    python -m deploy.template edge STAGE           # the us-east-1 stack: CloudFront's web ACL
 
 Memory, timeout and log retention of each function are chalice settings (.chalice/config.json).
 """
@@ -91,7 +92,9 @@ PARAMETERS = {
                      "Description": "Random letters and digits that CloudFront sends to the API "
                                     "(e.g. openssl rand -hex 32); keep it between deploys"},
     "AlertEmail": {"Type": "String", "Default": "",
-                   "Description": "Where alarms are e-mailed (empty: no subscription)"}}
+                   "Description": "Where alarms are e-mailed (empty: no subscription)"},
+    "WebAclArn": {"Type": "String", "AllowedPattern": r"arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/.+",
+                  "Description": "The per-client limits of the edge stack (us-east-1), Output WebAclArn"}}
 SITE_URL = {"Fn::Sub": "https://${SiteDomain}"}
 SENDER_DOMAIN = {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailSender"}]}]}
 
@@ -245,7 +248,7 @@ def site(stage: str) -> dict:
     headers = {"Ref": "SecurityHeaders"}
     found["Site"] = {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
         "Enabled": True, "HttpVersion": "http2and3", "IPV6Enabled": True, "PriceClass": "PriceClass_100",
-        "Aliases": [{"Ref": "SiteDomain"}],
+        "Aliases": [{"Ref": "SiteDomain"}], "WebACLId": {"Ref": "WebAclArn"},
         "ViewerCertificate": {"AcmCertificateArn": {"Ref": "CertificateArn"}, "SslSupportMethod": "sni-only",
                               "MinimumProtocolVersion": TLS_MINIMUM},
         "Origins": [
@@ -352,8 +355,25 @@ def operations(stage: str) -> dict:
     rate, burst = API_THROTTLE
     limits = [("/*", "*", rate, burst)] + [("/" + path.replace("/", "~1"), method, r, b)
                                            for (path, method), (r, b) in sorted(HASHING_ROUTES.items())]
+    found["ApiAccessLogs"] = {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Retain",
+                              "UpdateReplacePolicy": "Retain", "Properties": {
+                                  "LogGroupName": f"/traces/{stage}/api-access",
+                                  "RetentionInDays": chalice_config()["log_retention_in_days"]}}
+    # API Gateway writes logs through one role per account and region.
+    found["ApiGatewayLogging"] = {"Type": "AWS::ApiGateway::Account", "Properties": {
+        "CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLoggingRole", "Arn"]}}}
+    found["ApiGatewayLoggingRole"] = {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]},
+        "ManagedPolicyArns": [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/"
+                                          "AmazonAPIGatewayPushToCloudWatchLogs"}]}}
     # OpenApiVersion set: SAM makes no stray "Stage" stage (without throttling) besides "api".
-    found["RestAPI"] = {"Properties": {"OpenApiVersion": "2.0", "MethodSettings": [
+    found["RestAPI"] = {"DependsOn": "ApiGatewayLogging", "Properties": {
+        "OpenApiVersion": "2.0",
+        "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
+                             "Format": json.dumps(ACCESS_LOG, separators=(",", ":"))},
+        "MethodSettings": [
         {"ResourcePath": path, "HttpMethod": method, "ThrottlingRateLimit": r, "ThrottlingBurstLimit": b}
         for path, method, r, b in limits], "DefinitionBody": {
             "x-amazon-apigateway-gateway-responses": gateway_responses()}}}
@@ -391,6 +411,46 @@ def operations(stage: str) -> dict:
                 "FunctionName": {"Ref": logical_id}, "Qualifier": "$LATEST", "MaximumRetryAttempts": 2,
                 "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["JobFailures", "Arn"]}}}}}
     return found
+
+
+# One line per API request (API Gateway's access log): who, what, the answer and its time. The
+# client is CloudFront's viewer address (the API's source address is CloudFront's edge).
+ACCESS_LOG = {"requestId": "$context.requestId", "time": "$context.requestTime",
+              "viewer": "$context.identity.sourceIp", "method": "$context.httpMethod",
+              "path": "$context.path", "status": "$context.status", "bytes": "$context.responseLength",
+              "latency": "$context.responseLatency", "integrationLatency": "$context.integrationLatency",
+              "error": "$context.error.responseType", "userAgent": "$context.identity.userAgent"}
+
+# Per client (viewer IP, as CloudFront sees it) over five minutes, counted by WAF on the
+# distribution: the routes that hash a password, and every API request. Beyond, WAF answers 429.
+CLIENT_LIMITS = {"hashing": (100, sorted({path for path, _method in HASHING_ROUTES})), "api": (1000, ["/api/"])}
+
+
+def edge(stage: str) -> dict:
+    """The stack in us-east-1 (where CloudFront's WAF lives; the main stack cannot create it in
+    its own region): a web ACL with rate-based rules per client IP. `make deploy` creates it
+    first and passes its WebAclArn to the main stack."""
+    rules = []
+    for priority, (name, (limit, paths)) in enumerate(CLIENT_LIMITS.items()):
+        matches = [{"ByteMatchStatement": {"FieldToMatch": {"UriPath": {}}, "PositionalConstraint":
+                                           "EXACTLY" if name == "hashing" else "STARTS_WITH",
+                                           "SearchString": path,
+                                           "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}
+                   for path in paths]
+        scope = matches[0] if len(matches) == 1 else {"OrStatement": {"Statements": matches}}
+        rules.append({"Name": f"per-client-{name}", "Priority": priority, "Action": {"Block": {
+            "CustomResponse": {"ResponseCode": 429}}},
+            "Statement": {"RateBasedStatement": {"Limit": limit, "EvaluationWindowSec": 300,
+                                                 "AggregateKeyType": "IP", "ScopeDownStatement": scope}},
+            "VisibilityConfig": {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True,
+                                 "MetricName": f"traces-{stage}-per-client-{name}"}})
+    return {"AWSTemplateFormatVersion": "2010-09-09",
+            "Description": f"traces {stage}: per-client limits of the CloudFront distribution (us-east-1)",
+            "Resources": {"ClientLimits": {"Type": "AWS::WAFv2::WebACL", "Properties": {
+                "Name": f"traces-{stage}-client-limits", "Scope": "CLOUDFRONT", "DefaultAction": {"Allow": {}},
+                "Rules": rules, "VisibilityConfig": {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True,
+                                                     "MetricName": f"traces-{stage}-client-limits"}}}},
+            "Outputs": {"WebAclArn": {"Value": {"Fn::GetAtt": ["ClientLimits", "Arn"]}}}}
 
 
 # Who publishes to the alerts topic (its key must let them).
@@ -478,6 +538,10 @@ def deployment_problems(sam: dict) -> list[str]:
     if set(inside) != set(GATEWAY_RESPONSES) or any(r["Type"] == "AWS::ApiGateway::GatewayResponse"
                                                      for r in resources.values()):
         found.append("API Gateway's own answers must be inside the API definition, not separate resources")
+    if "DestinationArn" not in api.get("AccessLogSetting", {}):
+        found.append("the API writes no access log")
+    if not resources["Site"]["Properties"]["DistributionConfig"].get("WebACLId"):
+        found.append("no per-client limit: the distribution has no web ACL")
     for name, topic in ((n, r) for n, r in resources.items() if r["Type"] == "AWS::SNS::Topic"):
         key = topic["Properties"].get("KmsMasterKeyId")
         if key is not None and not _lets_publish(resources, key):
@@ -560,14 +624,14 @@ def write_policies(stage: str) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("resources", "policies"):
+    if len(argv) != 2 or argv[0] not in ("resources", "policies", "edge"):
         print(__doc__, file=sys.stderr)
         return 2
     if argv[0] == "policies":
         for path in write_policies(argv[1]):
             print(f"wrote {path.relative_to(ROOT)}", file=sys.stderr)
         return 0
-    json.dump(resources(argv[1]), sys.stdout, indent=2)
+    json.dump((edge if argv[0] == "edge" else resources)(argv[1]), sys.stdout, indent=2)
     print()
     return 0
 

@@ -281,3 +281,35 @@ def test_the_site_domain_and_certificate_are_parameters_that_links_and_qr_codes_
         assert variables["TRACES_MAIL_SENDER"] == {"Ref": "MailSender"}
     assert "example" not in json.dumps(resources)      # no placeholder domain left
     assert "${SiteDomain}" in json.dumps(sam["Outputs"]["SiteRecord"])
+
+
+def test_the_api_writes_an_access_log(resources):
+    api = resources["RestAPI"]["Properties"]
+    log = api["AccessLogSetting"]
+    assert log["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
+    assert {"$context.requestId", "$context.status", "$context.identity.sourceIp"} <= set(json.loads(log["Format"]).values())
+    assert resources["ApiAccessLogs"]["Properties"]["RetentionInDays"] == 90
+    assert resources["ApiGatewayLogging"]["Type"] == "AWS::ApiGateway::Account"
+
+
+def test_each_client_is_limited_by_a_web_acl_of_the_edge_stack(sam, resources, tmp_path):
+    """A per-client limit on the distribution: WAF's CLOUDFRONT scope exists only in us-east-1,
+    so a small edge stack there holds it and the main stack takes its ARN as a parameter."""
+    distribution = resources["Site"]["Properties"]["DistributionConfig"]
+    assert distribution["WebACLId"] == {"Ref": "WebAclArn"}
+    assert "us-east-1" in sam["Parameters"]["WebAclArn"]["AllowedPattern"]
+    edge = template.edge(STAGE)
+    acl = edge["Resources"]["ClientLimits"]["Properties"]
+    assert acl["Scope"] == "CLOUDFRONT" and acl["DefaultAction"] == {"Allow": {}}
+    by_name = {rule["Name"]: rule for rule in acl["Rules"]}
+    hashing = by_name["per-client-hashing"]["Statement"]["RateBasedStatement"]
+    assert hashing["AggregateKeyType"] == "IP" and hashing["Limit"] <= 100
+    paths = {s["ByteMatchStatement"]["SearchString"] for s in hashing["ScopeDownStatement"]["OrStatement"]["Statements"]}
+    assert paths == {path for path, _method in template.HASHING_ROUTES}
+    assert edge["Outputs"]["WebAclArn"]["Value"] == {"Fn::GetAtt": ["ClientLimits", "Arn"]}
+    path = tmp_path / "edge.json"
+    path.write_text(json.dumps(edge))
+    assert package.lint(path) == ""
+    without = json.loads(json.dumps(sam))
+    del without["Resources"]["Site"]["Properties"]["DistributionConfig"]["WebACLId"]
+    assert template.deployment_problems(without) == ["no per-client limit: the distribution has no web ACL"]
