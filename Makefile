@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM := $(or $(TRACES_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test reset bench catalogs package clean browser scanner
+.PHONY: run test reset bench catalogs package deploy clean browser scanner
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@sh dev/need.sh python3-venv python3 -c "import ensurepip, venv"
@@ -53,6 +53,13 @@ catalogs: $(STAMP)
 STAGE ?= prod
 package: $(STAMP)
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} $(PY) -m deploy.package $(STAGE)
+
+# Everything a deployment needs, safe to run again (docs/deploying.md): the package, the artifact
+# bucket, the edge stack (us-east-1) and the main stack, the site, init, the first administrator.
+# Set AWS_DEFAULT_REGION, TRACES_SITE_DOMAIN, TRACES_CERTIFICATE_ARN, TRACES_MAIL_SENDER and
+# TRACES_ADMIN_EMAIL first (TRACES_ALERT_EMAIL: optional).
+deploy: package
+	$(PY) -m deploy.deploy $(STAGE)
 
 clean:
 	rm -rf $(VENV) var/ site/ build/ node_modules/

@@ -355,10 +355,9 @@ def operations(stage: str) -> dict:
     rate, burst = API_THROTTLE
     limits = [("/*", "*", rate, burst)] + [("/" + path.replace("/", "~1"), method, r, b)
                                            for (path, method), (r, b) in sorted(HASHING_ROUTES.items())]
-    found["ApiAccessLogs"] = {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Retain",
-                              "UpdateReplacePolicy": "Retain", "Properties": {
-                                  "LogGroupName": f"/traces/{stage}/api-access",
-                                  "RetentionInDays": chalice_config()["log_retention_in_days"]}}
+    # Named, hence not retained: a retained group would block the create after a failed one.
+    found["ApiAccessLogs"] = {"Type": "AWS::Logs::LogGroup", "Properties": {
+        "LogGroupName": f"/traces/{stage}/api-access", "RetentionInDays": chalice_config()["log_retention_in_days"]}}
     # API Gateway writes logs through one role per account and region.
     found["ApiGatewayLogging"] = {"Type": "AWS::ApiGateway::Account", "Properties": {
         "CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLoggingRole", "Arn"]}}}
@@ -370,7 +369,7 @@ def operations(stage: str) -> dict:
                                           "AmazonAPIGatewayPushToCloudWatchLogs"}]}}
     # OpenApiVersion set: SAM makes no stray "Stage" stage (without throttling) besides "api".
     found["RestAPI"] = {"DependsOn": "ApiGatewayLogging", "Properties": {
-        "OpenApiVersion": "2.0",
+        "Name": f"traces-{stage}", "OpenApiVersion": "2.0",
         "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
                              "Format": json.dumps(ACCESS_LOG, separators=(",", ":"))},
         "MethodSettings": [
