@@ -3,7 +3,7 @@ cold-start cost of importing app.py, (c) the inactivity job's reads as the table
 time and size of the PDF of a certificate of inspection, (e) the COI's calls and list cost
 (bench/coi.py), (f) the reads per request of the paged lists at 500 and 2,000 items, (g)
 logins under the API function's memory, (h) the cold start of the Lambda package (after
-`make package`)."""
+`make package`), (i) the AWS cost of a COI's life cycle and of registrations (bench/cost.py)."""
 import os
 import platform
 import re
@@ -435,12 +435,12 @@ def main() -> int:
     if sys.argv[1:2] == ["package"]:   # python -m bench.run package [ZIP]: (g) and (h) alone
         zip_path = Path(sys.argv[2]).resolve() if len(sys.argv) > 2 else PACKAGE
         return 0 if login_under_memory(zip_path) & package_cold_start(zip_path) else 1
-    from bench import coi
+    from bench import coi, cost
 
     _environment()
     outcomes = [calls_per_operation(), cold_start(), inactivity_reads(), coi_pdf(),
                 coi.calls_per_operation(), coi.list_cost(), paged_reads(), login_under_memory(),
-                package_cold_start()]
+                package_cold_start(), cost.report()]
     print("\nall within budget" if all(outcomes) else "\nSOME FIGURES ARE OVER BUDGET")
     return 0 if all(outcomes) else 1
 
