@@ -83,12 +83,18 @@ UNUSED = ("fontTools/voltLib/", "fontTools/mtiLib/", "fontTools/merge/", "fontTo
 
 
 def target_python() -> str:
-    """This machine's interpreter of the runtime's Python version (PATH, else pyenv's)."""
+    """This machine's interpreter of the runtime's Python version: on PATH, pyenv's, else uv's
+    (installed by uv, from requirements-dev.txt, the first time: a fresh CI machine)."""
     candidates = [shutil.which(f"python{PYTHON}"),
                   *map(str, sorted(Path.home().glob(f".pyenv/versions/{PYTHON}.*/bin/python{PYTHON}")))]
     for candidate in filter(None, candidates):
         if subprocess.run([candidate, "-c", ""], capture_output=True).returncode == 0:  # not a pyenv shim
             return candidate
+    uv = Path(sys.executable).with_name("uv")
+    if uv.exists() and subprocess.run([str(uv), "python", "install", PYTHON], capture_output=True).returncode == 0:
+        found = subprocess.run([str(uv), "python", "find", PYTHON], capture_output=True, text=True)
+        if found.returncode == 0:
+            return found.stdout.strip()
     raise RuntimeError(f"building the package needs Python {PYTHON} (Lambda's {RUNTIME}) on this "
                        f"machine, to compile and try it: pyenv install {PYTHON}, or uv python install {PYTHON}")
 
