@@ -29,7 +29,7 @@ def lock_inactive(event):
 def authority_digest(event):
     from chalicelib.jobs import authority_digest as job
 
-    return {"sent": job.run(now())}
+    return {"sent": job.run(now(), scheduled=event.time)}
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
@@ -37,3 +37,11 @@ def deliver_outbox(event):
     from chalicelib.jobs import deliver_outbox as job
 
     return {"delivered": job.run(now())}
+
+
+@app.lambda_function(name="mail_feedback")
+def mail_feedback(event, context):
+    """SES's bounces and complaints, through the configuration set's SNS topic (deploy/template.py)."""
+    from chalicelib.services import mail_feedback as feedback
+
+    return {"marked": feedback.handle(event, now())}

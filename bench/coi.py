@@ -29,7 +29,9 @@ def _world():
             admin.main(["init"])
             self.client = Client(app, stage_name="test")
             self.client.__enter__()
-            return World(lambda language="fr": Api(self.client, language))
+            world = World(lambda language="fr": Api(self.client, language))
+            world.new_api = lambda language="fr": Api(self.client, language)
+            return world
 
         def __exit__(self, *exc):
             self.client.__exit__(*exc)

@@ -24,7 +24,7 @@ VARIABLES = ("TRACES_STAGE", "TRACES_TABLE_PREFIX", "AWS_DEFAULT_REGION", "TRACE
              "TRACES_CONFIRMATION_MINUTES", "TRACES_TEMPORARY_PASSWORD_HOURS",
              "TRACES_SESSION_IDLE_MINUTES", "TRACES_SESSION_MAX_HOURS", "TRACES_INACTIVITY_DAYS",
              "TRACES_MAX_BODY_BYTES", "TRACES_MAIL_PER_HOUR", "TRACES_PASSWORD_HASH_PROFILE",
-             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET")
+             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET", "TRACES_MAIL_CONFIGURATION_SET")
 # The stages where automated tests may read the anti-automation code (TRACES_CAPTCHA_TEST_HOOK:
 # each challenge then keeps its code in clear in the tokens table). Any other stage refuses it.
 TEST_HOOK_STAGES = ("local", "test")
@@ -52,6 +52,7 @@ class Settings:
     mail_per_hour: int
     password_hash_profile: str
     origin_secret: str
+    mail_configuration_set: str
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -82,6 +83,8 @@ def load(environ=None) -> Settings:
         password_hash_profile=one_of("TRACES_PASSWORD_HASH_PROFILE", "rfc9106_low_memory_p1", HASH_PROFILES),
         # On AWS, the secret header CloudFront adds to API requests: empty means no check.
         origin_secret=env("TRACES_ORIGIN_SECRET", ""),
+        # On AWS, SES's configuration set whose bounces and complaints come back (mail_feedback).
+        mail_configuration_set=env("TRACES_MAIL_CONFIGURATION_SET", ""),
     )
     if not found.site_url.startswith(("https://", "http://")):
         wrong["TRACES_SITE_URL"] = f"{found.site_url!r} is not an http(s) address"

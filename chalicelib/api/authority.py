@@ -5,8 +5,8 @@ from ..domain.accounts import STATUSES
 from . import security
 from .http import body, lazy, now, paged, query, route
 from .schema import EMPTY, choice, obj, string
-from .shapes import (INFORMATION, LANGUAGE, NAME, NOTHING, NOTIFICATION_FORMAT, OPTIONAL_TEXT, PHONE,
-                     POSTAL_CODE, REASON, STATUS, TEXT, listing)
+from .shapes import (INFORMATION, LANGUAGE, MAIL_SUPPRESSED, NAME, NOTHING, NOTIFICATION_FORMAT, OPTIONAL_TEXT,
+                     PHONE, POSTAL_CODE, REASON, STATUS, TEXT, listing)
 
 bp = Blueprint(__name__)
 user_admin = lazy("chalicelib.services.user_admin")
@@ -19,7 +19,8 @@ SUMMARY_FIELDS = {"id": TEXT, "email": TEXT, "first_name": TEXT, "last_name": TE
                   "locked": {"type": "boolean"}, "created_at": TEXT}
 SUMMARY = {"type": "object", "required": ["id", "email", "status"], "properties": SUMMARY_FIELDS}
 DETAILS = {"type": "object", "required": ["id", "email", "status"], "properties": {
-    **SUMMARY_FIELDS, "locked_reason": OPTIONAL_TEXT, "language": TEXT, "notification_format": TEXT,
+    **SUMMARY_FIELDS, "locked_reason": OPTIONAL_TEXT, "mail_suppressed": MAIL_SUPPRESSED, "language": TEXT,
+    "notification_format": TEXT,
     "phone": OPTIONAL_TEXT, "fax": OPTIONAL_TEXT, "additional_info": OPTIONAL_TEXT,
     "organisation_id": TEXT, "authority_id": TEXT, "confirmed_at": OPTIONAL_TEXT,
     "validated_at": OPTIONAL_TEXT, "last_login_at": OPTIONAL_TEXT, "secret_question_id": {"type": "integer"}}}

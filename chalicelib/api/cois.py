@@ -4,7 +4,7 @@ from chalice import Blueprint, Response
 
 from .. import reference
 from ..domain import vocabulary as words
-from . import security
+from . import origin, security
 from .http import body, language, lazy, now, query, route
 from .schema import array, boolean, choice, integer, mapping, obj, or_null, string
 from .shapes import CURSOR, OPTIONAL_TEXT, TEXT, TEXTS
@@ -225,11 +225,7 @@ def coi_pdf(coi_id):
 @route(bp, "/public/cois/{number}", errors=(429,), returns=PUBLIC)
 def verify_coi(number):
     """Public verification of a COI by its number: status and summary, nothing about persons."""
-    request = bp.current_request
-    identity = (request.context or {}).get("identity") or {}
-    client = request.headers.get("cloudfront-viewer-address", "").rpartition(":")[0] \
-        or identity.get("sourceIp") or "unknown"
-    return certificates.public(number, client, now())
+    return certificates.public(number, origin.client_address(bp.current_request), now())
 
 
 @route(bp, "/commodities", query=obj({"q": string(100, description="words of the name, or digits of the code")}),

@@ -16,12 +16,15 @@ INVALID = N_("The e-mail address or the password is not correct.")
 
 def log_in(email: str, password: str, now: datetime):
     """(cookie, session, account). Unknown e-mail, wrong password, locked, refused and deleted
-    accounts all answer the same, after the same two hash verifications."""
+    accounts all answer the same, after the same one hash verification: what was typed is
+    checked against the temporary password's hash if it has a temporary password's shape, else
+    against the password's."""
     account = by_address(email)
-    password_ok = credentials.verify_password(account and account.password_hash, password)
-    temporary_ok = credentials.verify_password(
-        account and rules.is_temporary_password_valid(account.temporary_password_expires, now)
-        and account.temporary_password_hash, password)
+    temporary = credentials.is_temporary_password(password)
+    stored = ((account and rules.is_temporary_password_valid(account.temporary_password_expires, now)
+               and account.temporary_password_hash) if temporary else (account and account.password_hash))
+    verified = credentials.verify_password(stored, password)
+    password_ok, temporary_ok = (False, verified) if temporary else (verified, False)
     if account is None:
         raise InvalidCredentials(INVALID)
     outcome = rules.login_outcome(account.status, account.locked, password_ok, temporary_ok,

@@ -36,7 +36,16 @@ def me(current: Current) -> dict:
         "time_zone": account.time_zone or preferences.DEFAULT_TIME_ZONE,
         "notifications": preferences.notifications(account.muted_notifications, _offered(account)),
         "csrf_token": current.session.csrf_token,
+        "mail_suppressed": mail_suppressed(account),
     }
+
+
+def mail_suppressed(account: Account) -> dict | None:
+    """Why this account gets no more mail (SES reported a bounce or a complaint), or None."""
+    if not account.mail_suppressed:
+        return None
+    return {"reason": account.mail_suppressed,
+            "since": account.mail_suppressed_at.isoformat() if account.mail_suppressed_at else None}
 
 
 EDITABLE = ("first_name", "last_name", "phone", "fax", "language", "notification_format",

@@ -14,7 +14,7 @@ from ..store import authorisations as auth
 from ..store import organisations as orgs
 from ..store.accounts import ACTIVE, Account, in_jurisdiction, search_text, status_actions
 from .directory import index_fields
-from .profile import EDITABLE, profile_actions, profile_changes  # noqa: F401 - EDITABLE for the API
+from .profile import EDITABLE, mail_suppressed, profile_actions, profile_changes  # noqa: F401 - EDITABLE for the API
 from .recovery import send_temporary_password, temporary_password_actions
 from .sessions import Current
 
@@ -48,6 +48,7 @@ def summary(account: Account) -> dict:
 def details(account: Account) -> dict:
     """Everything but the secrets."""
     return {**summary(account), "locked_reason": account.locked_reason,
+            "mail_suppressed": mail_suppressed(account),
             "language": account.language, "notification_format": account.notification_format,
             "phone": account.phone, "fax": account.fax, "additional_info": account.additional_info,
             "organisation_id": account.organisation_id, "authority_id": account.authority_id,

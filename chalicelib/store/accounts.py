@@ -80,6 +80,8 @@ class Account(Model):
     email_key = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     locked_reason = UnicodeAttribute(null=True)
+    mail_suppressed = UnicodeAttribute(null=True)        # "bounce" or "complaint" (SES feedback)
+    mail_suppressed_at = UTCDateTimeAttribute(null=True)
     first_name = UnicodeAttribute()
     last_name = UnicodeAttribute()
     language = UnicodeAttribute(default="fr")
@@ -183,6 +185,15 @@ def status_actions(account: Account, status: str) -> list:
 def search_text(account: Account) -> str:
     return " ".join([account.email, account.first_name, account.last_name,
                      account.organisation_name, account.postal_code, account.city]).casefold()
+
+
+def suppress_mail(key: str, reason: str, now) -> int:
+    """Marks the account of an e-mail key as getting no more mail; 1 if there is one."""
+    account = find_by_email(key)
+    if account is None:
+        return 0
+    account.update(actions=[Account.mail_suppressed.set(reason), Account.mail_suppressed_at.set(now)])
+    return 1
 
 
 def find_by_email(key: str) -> Account | None:

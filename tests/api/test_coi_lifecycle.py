@@ -403,6 +403,33 @@ def test_public_verification_is_rate_limited(world, api):
         assert api.get("/api/public/cois/COI.EU.FR.2026.0000001").status_code == 404
 
 
+def test_the_public_limit_is_keyed_on_what_a_client_cannot_forge(world, api, monkeypatch):
+    """Without the distribution (no origin secret) a CloudFront-Viewer-Address sent by the client
+    changes nothing; behind it, CloudFront's own value keys the limit, and a value that is no
+    address (3,000 characters, say) is ignored, never a 500."""
+    import time_machine
+
+    from chalicelib.services import certificates
+
+    missing = "/api/public/cois/COI.EU.FR.2026.0000001"
+    with time_machine.travel("2026-11-23 10:00:05+00:00", tick=False) as clock:
+        for _ in range(certificates.PUBLIC_PER_MINUTE):
+            api.get(missing)
+        forged = [api.get(missing, headers={"CloudFront-Viewer-Address": f"198.51.100.{n}:443"}).status_code
+                  for n in range(40)]
+        assert forged == [429] * 40
+        clock.shift(60)
+        monkeypatch.setenv("TRACES_ORIGIN_SECRET", "s" * 32)
+        through = {"X-Origin-Verify": "s" * 32}
+
+        def viewer(address):
+            return api.get(missing, headers={**through, "CloudFront-Viewer-Address": address}).status_code
+
+        assert [viewer("203.0.113.7:5100") for _ in range(certificates.PUBLIC_PER_MINUTE + 1)][-1] == 429
+        assert viewer("[2001:db8::1]:5100") == 404 and viewer("2001:db8::1:5101") == 404
+        assert viewer("x" * 3000) == 404 and viewer("203.0.113.7:" + "9" * 3000) == 429
+
+
 def test_pdf_for_parties_only(world):
     coi = advanced(world, "submit", "issue")
     browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -151,3 +151,29 @@ def test_every_mail_has_a_date_and_a_message_id(api, mailbox):
     api.post("/api/accounts", registration("dated@bio-lyon.fr"))
     message = mailbox.last("dated@bio-lyon.fr")
     assert message["Date"] and message["Message-ID"].endswith("@traces.test>")
+
+
+def ses_notification(kind: str, address: str, bounce_type: str = "Permanent") -> dict:
+    """The SNS event of one SES bounce or complaint (a configuration set's event destination)."""
+    import json
+
+    detail = ({"bounce": {"bounceType": bounce_type, "bouncedRecipients": [{"emailAddress": address}]}}
+              if kind == "Bounce" else {"complaint": {"complainedRecipients": [{"emailAddress": address}]}})
+    message = {"eventType": kind, "mail": {"destination": [address]}, **detail}
+    return {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(message)}}]}
+
+
+def test_a_bounce_or_a_complaint_marks_the_account_and_its_owner_and_the_authority_see_why(
+        api, mailbox, authority, new_api):
+    from app import mail_feedback
+
+    ident = make_valid(api, mailbox, authority, EMAIL)
+    assert mail_feedback(ses_notification("Bounce", EMAIL, "Transient"), None) == {"marked": 0}
+    assert logged_in(new_api, EMAIL).get("/api/me").json_body["mail_suppressed"] is None
+    assert mail_feedback(ses_notification("Bounce", EMAIL.upper()), None) == {"marked": 1}
+    shown = logged_in(new_api, EMAIL).get("/api/me").json_body["mail_suppressed"]
+    assert shown["reason"] == "bounce" and shown["since"]
+    assert mail_feedback(ses_notification("Complaint", EMAIL), None) == {"marked": 1}
+    details = authority.get(f"/api/authority/accounts/{ident}").json_body
+    assert details["mail_suppressed"]["reason"] == "complaint"
+    assert mail_feedback(ses_notification("Complaint", "nobody@example.org"), None) == {"marked": 0}

@@ -294,6 +294,8 @@
   function statusLabel(account) {
     var label = T["status_" + account.status] || account.status;
     if (account.locked) label += " – " + T.locked + (account.locked_reason && T["lock_" + account.locked_reason] ? " (" + T["lock_" + account.locked_reason] + ")" : "");
+    /* SES reported a bounce or a complaint (mail_feedback): why mail stopped. */
+    if (account.mail_suppressed) label += " – " + (T["mail_" + account.mail_suppressed.reason] || account.mail_suppressed.reason);
     return label;
   }
   function kindLabel(k) { return T["role_" + k] || k; }
