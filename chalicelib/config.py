@@ -19,7 +19,8 @@ VARIABLES = ("TRACES_STAGE", "TRACES_TABLE_PREFIX", "AWS_DEFAULT_REGION", "TRACE
              "TRACES_CONFIRMATION_MINUTES", "TRACES_TEMPORARY_PASSWORD_HOURS",
              "TRACES_SESSION_IDLE_MINUTES", "TRACES_SESSION_MAX_HOURS", "TRACES_INACTIVITY_DAYS",
              "TRACES_MAX_BODY_BYTES", "TRACES_MAIL_PER_HOUR", "TRACES_PASSWORD_HASH_PROFILE",
-             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET")
+             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET", "TRACES_SECOND_FACTOR_REQUIRED",
+             "TRACES_FACTOR_KEY")
 # The stages where automated tests may read the anti-automation code (TRACES_CAPTCHA_TEST_HOOK:
 # each challenge then keeps its code in clear in the tokens table). Any other stage refuses it.
 TEST_HOOK_STAGES = ("local", "test")
@@ -44,6 +45,10 @@ class Settings:
     mail_per_hour: int
     password_hash_profile: str
     origin_secret: str
+    # SPEC 1.9: the role kinds whose holders must have a second factor (`all`: everyone).
+    second_factor_required: frozenset
+    # The KMS key (id, ARN or alias) that encrypts the authenticator apps' secrets.
+    factor_key: str
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -81,7 +86,15 @@ def load(environ=None) -> Settings:
         password_hash_profile=env("TRACES_PASSWORD_HASH_PROFILE", "rfc9106_low_memory_p1"),
         # On AWS, the secret header CloudFront adds to API requests: empty means no check.
         origin_secret=env("TRACES_ORIGIN_SECRET", ""),
+        second_factor_required=_role_kinds(env("TRACES_SECOND_FACTOR_REQUIRED", "authority,control_body")),
+        factor_key=env("TRACES_FACTOR_KEY", f"alias/{env('TRACES_TABLE_PREFIX', 'traces-test-')}second-factor"),
     ))
+
+
+def _role_kinds(value: str) -> frozenset:
+    """`authority,control_body` -> those kinds; `all` and `none` as they say."""
+    kinds = frozenset(kind.strip() for kind in value.split(",") if kind.strip())
+    return frozenset() if kinds <= {"none"} else kinds
 
 
 def _checked(values: Settings) -> Settings:

@@ -95,6 +95,15 @@ def reset_password(account_id):
     return {}
 
 
+@route(bp, "/authority/accounts/{account_id}/reset-second-factor", methods=["POST"], body=EMPTY, login=True,
+       errors=(409,), returns=STATUS)
+def reset_second_factor(account_id):
+    """Remove every second factor of a person (who enrols again at the next login)."""
+    current = _with_target(account_id)
+    body(bp.current_request)
+    return {"status": user_admin.reset_second_factor(current, now())}
+
+
 @route(bp, "/authority/accounts/{account_id}/unlock", methods=["POST"], body=EMPTY, login=True,
        errors=(409,), returns=STATUS)
 def unlock(account_id):

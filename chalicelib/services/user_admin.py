@@ -188,6 +188,19 @@ def reset_password(current: Current, now: datetime) -> None:
     send_temporary_password(account, temporary)
 
 
+def reset_second_factor(current: Current, now: datetime) -> str:
+    """SPEC 1.9: every factor and recovery code removed, every session ended; the person enrols
+    again at the next login."""
+    account = target(current)
+    after = _write(account, "reset_second_factor", current, now, [
+        Account.second_factors.set({}), Account.factors_version.add(1), Account.recovery_codes.remove(),
+        Account.recovery_codes_used.remove(), Account.recovery_codes_created_at.remove(),
+        Account.session_generation.add(1)])
+    mailer.send(account.email, "second_factor_reset", account.language, account.notification_format,
+                name=account.first_name)
+    return after
+
+
 def unlock(current: Current, now: datetime) -> str:
     account = target(current)
     return _write(account, "unlock", current, now, [
