@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("dynamodb", "ses")     # what pynamodb and chalicelib/mail/mailer.py call
+SERVICES = ("dynamodb", "ses", "kms")   # what pynamodb, chalicelib/mail/mailer.py and chalicelib/keys call
 MAX_ZIP = 15 * 1024 * 1024
 MAX_UNZIPPED = 45 * 1024 * 1024
 _DATA = ("botocore/data/", "boto3/data/")

@@ -333,6 +333,7 @@ def resources(stage: str) -> dict:
     found["MailIdentity"] = {"Type": "AWS::SES::EmailIdentity",
                              "Properties": {"EmailIdentity": sender_domain}}
     found.update(operations(stage))
+    found.update(second_factor_key(stage))
     return {
         "Parameters": {
             "OriginSecret": {"Type": "String", "NoEcho": True, "MinLength": 32,
@@ -348,6 +349,22 @@ def resources(stage: str) -> dict:
             "SiteBucketName": {"Value": {"Ref": "SiteBucket"}},
             "DistributionId": {"Value": {"Ref": "Site"}},
             "JobFailuresQueue": {"Value": {"Ref": "JobFailures"}}}}
+
+
+def second_factor_key(stage: str) -> dict:
+    """SPEC 1.9: the KMS key that encrypts the authenticator apps' secrets, under the alias the API
+    reads by default (config.py `factor_key`); only the API function may use it (`policy`)."""
+    prefix = stage_environment(stage)["TRACES_TABLE_PREFIX"]
+    return {
+        "SecondFactorKey": {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                            "Properties": {"Description": "traces: second-factor secrets", "EnableKeyRotation": True,
+                                           "KeyPolicy": {"Version": "2012-10-17", "Statement": [{
+                                               "Sid": "Account", "Effect": "Allow",
+                                               "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                                               "Action": "kms:*", "Resource": "*"}]}}},
+        "SecondFactorKeyAlias": {"Type": "AWS::KMS::Alias",
+                                 "Properties": {"AliasName": f"alias/{prefix}second-factor",
+                                                "TargetKeyId": {"Ref": "SecondFactorKey"}}}}
 
 
 # --- IAM ------------------------------------------------------------------------------------
@@ -391,7 +408,10 @@ def policy(stage: str, function: str) -> dict:
          "Condition": {"StringEquals": {"ses:FromAddress": sender}}},
         {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
          "Resource": [{"Fn::Sub": log_group}]}]
-    if function != API_FUNCTION:
+    if function == API_FUNCTION:
+        statements.append({"Sid": "SecondFactorKey", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt"],
+                           "Resource": [{"Fn::GetAtt": ["SecondFactorKey", "Arn"]}]})
+    else:
         statements.append({"Sid": "Failures", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": [{"Fn::GetAtt": ["JobFailures", "Arn"]}]})
     return {"Version": "2012-10-17", "Statement": statements}

@@ -128,7 +128,10 @@ def stack(tmp_path_factory):
         [sys.executable, "-m", "dev.run", "--port", str(port), "--moto-port", str(_free_port()),
          "--var", str(var), "--no-jobs", "--quiet"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**_clean_environment(), "PYTHONUNBUFFERED": "1", "TRACES_CAPTCHA_TEST_HOOK": "true"})
+        env={**_clean_environment(), "PYTHONUNBUFFERED": "1", "TRACES_CAPTCHA_TEST_HOOK": "true",
+             # Authorities and control bodies sign in with a password alone here, except where a
+             # test enrols a second factor (test_second_factor.py).
+             "TRACES_SECOND_FACTOR_REQUIRED": "none"})
     state_file = var / "run.json"
     deadline = time.monotonic() + 240
     while not state_file.exists():
@@ -142,6 +145,7 @@ def stack(tmp_path_factory):
     from dev.run import stage_environment
 
     env = {**_clean_environment(), **stage_environment("local"), "TRACES_SITE_URL": state["url"],
+           "TRACES_SECOND_FACTOR_REQUIRED": "none",
            "TRACES_CAPTCHA_TEST_HOOK": "true", "AWS_ENDPOINT_URL": state["moto"],
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
            "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}

@@ -31,12 +31,34 @@
         return r;
       }
       store.removeItem("login_failures");
-      t.session.save(r.data.csrf_token, r.data.user);
-      if (r.data.must_change_password) { location.assign(t.url("password-forced.html")); return r; }
-      var next = safeNext();
-      if (next) next = next.replace(/^\/(fr|en)\//, "/" + t.lang + "/");
-      location.assign(next || (t.isAuthority(r.data.user) ? t.url("backoffice/index.html") : t.url("profile.html")));
+      if (r.data.second_factor) { secondStep(form); return r; }
+      opened(r.data);
       return r;
     });
   };
+
+  // SPEC 1.9: the right password of a person with a second factor opens a pending login; a code
+  // (authenticator app or recovery code) completes it.
+  function secondStep(first) {
+    var form = byId("second-step-form");
+    t.hide(first);
+    t.show(form);
+    byId("second-step-title").focus();
+    t.onSubmit(form, async function (data) {
+      var r = await t.api("POST", "/session/second-factor", { method: data.method || "totp", code: data.code });
+      if (r.ok) opened(r.data);
+      else if (r.data.error.code === "login_expired" || r.data.error.code === "invalid_credentials") {
+        t.hide(form); t.show(first);
+      }
+      return r;
+    });
+  }
+
+  function opened(data) {
+    t.session.save(data.csrf_token, data.user);
+    if (data.must_change_password) { location.assign(t.url("password-forced.html")); return; }
+    var next = safeNext();
+    if (next) next = next.replace(/^\/(fr|en)\//, "/" + t.lang + "/");
+    location.assign(next || (t.isAuthority(data.user) ? t.url("backoffice/index.html") : t.url("profile.html")));
+  }
 })(window.traces);
