@@ -22,7 +22,8 @@ DETAILS = {"type": "object", "required": ["id", "email", "status"], "properties"
     **SUMMARY_FIELDS, "locked_reason": OPTIONAL_TEXT, "language": TEXT, "notification_format": TEXT,
     "phone": OPTIONAL_TEXT, "fax": OPTIONAL_TEXT, "additional_info": OPTIONAL_TEXT,
     "organisation_id": TEXT, "authority_id": TEXT, "confirmed_at": OPTIONAL_TEXT,
-    "validated_at": OPTIONAL_TEXT, "last_login_at": OPTIONAL_TEXT, "secret_question_id": {"type": "integer"}}}
+    "validated_at": OPTIONAL_TEXT, "last_login_at": OPTIONAL_TEXT, "secret_question_id": {"type": "integer"},
+    "second_factors": {"type": "array", "items": TEXT, "description": "the methods enrolled (totp, passkey)"}}}
 CHANGES = obj({
     "first_name": NAME, "last_name": NAME, "phone": PHONE, "fax": PHONE, "language": LANGUAGE,
     "notification_format": NOTIFICATION_FORMAT, "additional_info": INFORMATION,

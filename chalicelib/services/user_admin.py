@@ -53,7 +53,8 @@ def details(account: Account) -> dict:
             "organisation_id": account.organisation_id, "authority_id": account.authority_id,
             "confirmed_at": _iso(account.confirmed_at), "validated_at": _iso(account.validated_at),
             "last_login_at": _iso(account.last_login_at),
-            "secret_question_id": account.secret_question_id}
+            "secret_question_id": account.secret_question_id,
+            "second_factors": sorted(value["kind"] for value in account.factors.values())}
 
 
 def _iso(value: datetime | None) -> str | None:

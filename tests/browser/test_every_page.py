@@ -59,9 +59,7 @@ PAGES = [
 
 
 def _session(context, stack, email: str, password: str) -> dict:
-    response = context.request.post(f"{stack.url}/api/session", data={"email": email, "password": password})
-    assert response.ok, response.text()
-    return response.json()
+    return stack.session(context.request, email, password)
 
 
 @pytest.fixture(scope="module")
