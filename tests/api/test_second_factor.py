@@ -361,12 +361,19 @@ def enrol_passkey(person, authenticator=None) -> SoftAuthenticator:
     return authenticator
 
 
-def test_a_passkey_is_enrolled_and_is_a_second_step(aws, new_api, clock):
+@pytest.fixture
+def passkey_agent(aws, new_api, clock):
+    """The DDPP agent, whose first login enrolled a passkey (`.key`, its authenticator)."""
     _create(AUTHORITY)
     agent = new_api()
     agent.log_in(AGENT, AUTHORITY[1])
-    key = enrol_passkey(agent)
-    assert agent.get("/api/authority/accounts").status_code == 200       # enrolled: no longer restricted
+    agent.key = enrol_passkey(agent)
+    return agent
+
+
+def test_a_passkey_is_enrolled_and_is_a_second_step(passkey_agent, aws, new_api, clock):
+    key = passkey_agent.key
+    assert passkey_agent.get("/api/authority/accounts").status_code == 200    # enrolled: no longer restricted
     person = new_api()
     pending = password_step(person, AGENT, AUTHORITY[1])
     assert pending["second_factor"] == ["passkey"]
@@ -375,11 +382,8 @@ def test_a_passkey_is_enrolled_and_is_a_second_step(aws, new_api, clock):
     assert second_step(person, method="passkey", credential=key.get(options)).status_code == 200
 
 
-def test_a_passkey_alone_signs_in(aws, new_api, clock):
-    _create(AUTHORITY)
-    agent = new_api()
-    agent.log_in(AGENT, AUTHORITY[1])
-    key = enrol_passkey(agent)
+def test_a_passkey_alone_signs_in(passkey_agent, aws, new_api, clock):
+    key = passkey_agent.key
     person = new_api()
     options = person.post("/api/session/passkey/options")
     assert options.status_code == 200 and options.json_body["second_factor"] == ["passkey"]
@@ -389,11 +393,8 @@ def test_a_passkey_alone_signs_in(aws, new_api, clock):
     assert person.get("/api/authority/accounts").status_code == 200
 
 
-def test_a_passkey_counter_going_backwards_refuses_the_login(aws, new_api, clock):
-    _create(AUTHORITY)
-    agent = new_api()
-    agent.log_in(AGENT, AUTHORITY[1])
-    key = enrol_passkey(agent)
+def test_a_passkey_counter_going_backwards_refuses_the_login(passkey_agent, aws, new_api, clock):
+    key = passkey_agent.key
     person = new_api()
     options = person.post("/api/session/passkey/options").json_body["passkey_options"]
     assert person.post("/api/session/passkey", {"credential": key.get(options, counter=7)}).status_code == 200
@@ -403,11 +404,8 @@ def test_a_passkey_counter_going_backwards_refuses_the_login(aws, new_api, clock
 
 
 @pytest.mark.parametrize("where", [{"origin": "https://traces.evil.example"}, {"rp_id": "evil.example"}])
-def test_a_passkey_answer_for_another_site_is_refused(aws, new_api, clock, where):
-    _create(AUTHORITY)
-    agent = new_api()
-    agent.log_in(AGENT, AUTHORITY[1])
-    key = enrol_passkey(agent)
+def test_a_passkey_answer_for_another_site_is_refused(passkey_agent, aws, new_api, clock, where):
+    key = passkey_agent.key
     person = new_api()
     pending = password_step(person, AGENT, AUTHORITY[1])
     refused = second_step(person, method="passkey", credential=key.get(pending["passkey_options"], **where))
@@ -449,3 +447,28 @@ def test_every_second_factor_operation_stays_within_three_dynamodb_calls(aws, au
     measure("proof", lambda: person.post("/api/session/proof", {"password": AUTHORITY[1]}))
     measure("passkey sign-in options", lambda: new_api().post("/api/session/passkey/options"))
     assert all(calls <= 3 and not scans for _, calls, scans in measured.values()), measured
+
+
+# --- with a temporary password (SPEC 1.7) -------------------------------------------------------
+
+def test_a_temporary_password_also_asks_for_the_second_factor_and_then_the_change(authority, new_api, mailbox, clock):
+    new_api().post("/api/password/forgot", {"email": AGENT})
+    temporary = mailbox.temporary_password(AGENT)
+    person = new_api()
+    assert password_step(person, AGENT, temporary)["second_factor"] == ["totp"]
+    opened = second_step(person, method="totp", code=pyotp.TOTP(authority.secret).now())
+    assert opened.status_code == 200 and opened.json_body["must_change_password"] is True
+    assert error_code(person.get("/api/authority/accounts")) == "password_change_required"
+
+
+def test_on_a_locked_account_a_wrong_code_after_the_temporary_password_retires_it(authority, new_api, mailbox, clock):
+    person = new_api()
+    for _ in range(5):
+        assert person.post("/api/session", {"email": AGENT, "password": "Not-The-Password-1!"}).status_code == 401
+    assert stored(AGENT).locked
+    new_api().post("/api/password/forgot", {"email": AGENT})
+    temporary = mailbox.temporary_password(AGENT)
+    password_step(person, AGENT, temporary)
+    assert error_code(second_step(person, method="totp", code="000000")) == "invalid_code"
+    assert person.post("/api/session", {"email": AGENT, "password": temporary}).status_code == 401
+    assert stored(AGENT).locked

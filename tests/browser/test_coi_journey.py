@@ -168,6 +168,7 @@ def test_a_coi_through_its_whole_life_by_five_people(stack, people, new_page, ch
     issuer.locator("#f-email").fill(people["issuer"]["email"])
     issuer.locator("#f-password").fill(PASSWORD)
     issuer.locator("#f-password").press("Enter")
+    finish_login(issuer, stack, people["issuer"]["email"])
     expect(issuer).to_have_url(coi_url)
     issuer.get_by_role("button", name="Délivrer le certificat (case 18)").click()
     issuer.locator("#action-dialog button[type=submit]").click()

@@ -44,6 +44,7 @@ PAGES = [
     ("not-found", None, "no-such-page.html", "main h1", None),
     ("profile", "person", "profile.html", "#profile:visible", None),
     ("password-change", "person", "password-change.html", "#password-form:visible", None),
+    ("second-factors", "person", "second-factors.html", "#factors:visible", None),
     ("roles-request", "person", "roles/request.html?country=FR&q={tag}", "#results-table tbody tr >> nth=1", None),
     ("roles-request-dialog", "person", "roles/request.html?country=FR&q={tag}", "#results-table tbody tr >> nth=1", "open_request"),
     ("operator-new", "person", "roles/new-operator.html", "#f-activities-organic_importer", None),
