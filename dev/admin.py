@@ -77,7 +77,7 @@ def demo(now: datetime) -> None:
             account = provisioning.create_person(email, password, code, now, first, last, language)
         except Conflict:
             account = None  # already there: `demo` is idempotent
-        second = _give_authenticator_app(account, now) if account else _has_authenticator_app(email)
+        second = give_authenticator_app(account, now) if account else _has_authenticator_app(email)
         print(f"  {email} / {password} / {code}" + (f" / code: python -m dev.admin totp {email}" if second else ""))
     from dev import demo_cois
 
@@ -91,7 +91,7 @@ def create_user(args, now: datetime) -> None:
 
     account = provisioning.create_person(args.email, args.password, args.organisation, now)
     print(f"created {account.email} ({account.id}) in {args.organisation}")
-    if _give_authenticator_app(account, now):
+    if give_authenticator_app(account, now):
         print(f"second factor: an authenticator app; its current code: python -m dev.admin totp {account.email}")
 
 
@@ -100,7 +100,9 @@ def create_user(args, now: datetime) -> None:
 AUTHENTICATOR_STAGES = ("local", "test")
 
 
-def _give_authenticator_app(account, now: datetime) -> bool:
+def give_authenticator_app(account, now: datetime) -> bool:
+    """In the local stage, an authenticator app for a person who must have a second factor and has
+    none; True if given."""
     from chalicelib.config import settings
     from chalicelib.services import second_factor
 
