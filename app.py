@@ -2,7 +2,7 @@
 from chalice import Chalice, Cron, Rate
 
 from chalicelib.api import (accounts, authorisations, authority, cois, openapi, organisations,
-                            origin, reference, session)
+                            origin, reference, second_factors, session)
 from chalicelib.api.http import edge, now
 from chalicelib.config import current as settings_now
 
@@ -12,7 +12,7 @@ app.register_middleware(origin.only_through_the_distribution, "http")
 app.api.binary_types.append("application/pdf")
 app.register_middleware(edge, "http")
 
-for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp, organisations.bp,
+for blueprint in (reference.bp, accounts.bp, session.bp, second_factors.bp, authority.bp, organisations.bp,
                   authorisations.bp, cois.bp, openapi.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
 

@@ -114,6 +114,7 @@ def calls_per_operation() -> bool:
         request_id = inao.get("/api/authorisations/pending").json_body[0]["id"]
         measure("authorisation validate", lambda: inao.post(
             f"/api/authorisations/{request_id}/validate").status_code)
+        second_factor_operations(person, email, clock, measure)
         person.post("/api/accounts", registration("pending@bio-lyon.fr"))
         person.post("/api/accounts/confirm", {"token": box.token("pending@bio-lyon.fr")})
         measure("job authority_digest", lambda: admin.main(["job", "authority_digest"]), budget=None)
@@ -126,6 +127,31 @@ def calls_per_operation() -> bool:
         print(f"{name:24} {status!s:>5} {total:>5} {budget if budget else '-':>6} {scans:>5}  "
               f"{detail}{'' if passed else '  OVER BUDGET'}")
     return ok
+
+
+def second_factor_operations(person, email: str, clock, measure) -> None:
+    """SPEC 1.9: enrolment, the login's two steps, the passkey sign-in's start (a logged-in
+    `person` whose password is Another-Lyon-2027!)."""
+    import time
+
+    import pyotp
+
+    secret = person.post("/api/me/second-factors/totp").json_body["secret"]   # (not measured)
+    measure("2FA totp confirm", lambda: person.post("/api/me/second-factors/totp/confirm", {
+        "code": pyotp.TOTP(secret).at(time.time()), "name": "Phone"}).status_code)
+    measure("2FA list", lambda: person.get("/api/me/second-factors").status_code)
+    measure("2FA recovery codes", lambda: person.post("/api/me/recovery-codes").status_code)
+    measure("2FA passkey options", lambda: person.post("/api/me/second-factors/passkeys/options").status_code)
+    measure("2FA fresh proof",
+            lambda: person.post("/api/session/proof", {"password": "Another-Lyon-2027!"}).status_code)
+    clock.shift(timedelta(seconds=30))
+    measure("login: password step", lambda: person.post(
+        "/api/session", {"email": email, "password": "Another-Lyon-2027!"}).status_code)
+    measure("login: wrong code", lambda: person.post(
+        "/api/session/second-factor", {"method": "totp", "code": "000000"}).status_code)
+    measure("login: second step", lambda: person.post(
+        "/api/session/second-factor", {"method": "totp", "code": pyotp.TOTP(secret).at(time.time())}).status_code)
+    measure("passkey sign-in options", lambda: person.post("/api/session/passkey/options").status_code)
 
 
 def _import_seconds(statement: str) -> float:

@@ -24,7 +24,8 @@ VARIABLES = ("TRACES_STAGE", "TRACES_TABLE_PREFIX", "AWS_DEFAULT_REGION", "TRACE
              "TRACES_CONFIRMATION_MINUTES", "TRACES_TEMPORARY_PASSWORD_HOURS",
              "TRACES_SESSION_IDLE_MINUTES", "TRACES_SESSION_MAX_HOURS", "TRACES_INACTIVITY_DAYS",
              "TRACES_MAX_BODY_BYTES", "TRACES_MAIL_PER_HOUR", "TRACES_PASSWORD_HASH_PROFILE",
-             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET", "TRACES_MAIL_CONFIGURATION_SET")
+             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET", "TRACES_MAIL_CONFIGURATION_SET",
+             "TRACES_SECOND_FACTOR_REQUIRED", "TRACES_FACTOR_KEY")
 # The stages where automated tests may read the anti-automation code (TRACES_CAPTCHA_TEST_HOOK:
 # each challenge then keeps its code in clear in the tokens table). Any other stage refuses it.
 TEST_HOOK_STAGES = ("local", "test")
@@ -53,6 +54,10 @@ class Settings:
     password_hash_profile: str
     origin_secret: str
     mail_configuration_set: str
+    # SPEC 1.9: the role kinds whose holders must have a second factor (`all`: everyone).
+    second_factor_required: frozenset
+    # The KMS key (id, ARN or alias) that encrypts the authenticator apps' secrets.
+    factor_key: str
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -85,6 +90,8 @@ def load(environ=None) -> Settings:
         origin_secret=env("TRACES_ORIGIN_SECRET", ""),
         # On AWS, SES's configuration set whose bounces and complaints come back (mail_feedback).
         mail_configuration_set=env("TRACES_MAIL_CONFIGURATION_SET", ""),
+        second_factor_required=_role_kinds(env("TRACES_SECOND_FACTOR_REQUIRED", "authority,control_body")),
+        factor_key=env("TRACES_FACTOR_KEY", f"alias/{env('TRACES_TABLE_PREFIX', 'traces-test-')}second-factor"),
     )
     if not found.site_url.startswith(("https://", "http://")):
         wrong["TRACES_SITE_URL"] = f"{found.site_url!r} is not an http(s) address"
@@ -127,6 +134,12 @@ class _Reader:
         if value not in choices:
             self.wrong[name] = f"{value!r} is not one of {', '.join(choices)}"
         return value
+
+
+def _role_kinds(value: str) -> frozenset:
+    """`authority,control_body` -> those kinds; `all` and `none` as they say."""
+    kinds = frozenset(kind.strip() for kind in value.split(",") if kind.strip())
+    return frozenset() if kinds <= {"none"} else kinds
 
 
 @lru_cache(maxsize=32)

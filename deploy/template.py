@@ -506,6 +506,7 @@ def resources(stage: str) -> dict:
     found.update(site(stage))
     found.update(mail(stage))
     found.update(operations(stage))
+    found.update(second_factor_key(stage))
     return {
         "Parameters": PARAMETERS,
         "Conditions": {"AlertsHaveAnAddress": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlertEmail"}, ""]}]}},
@@ -569,6 +570,23 @@ def _lets_publish(resources: dict, key) -> bool:
     return set(TOPIC_PUBLISHERS) <= allowed
 
 
+def second_factor_key(stage: str) -> dict:
+    """SPEC 1.9: the KMS key that encrypts the authenticator apps' secrets, under the alias the API
+    reads by default (config.py `factor_key`); only the API function may use it (`policy`)."""
+    prefix = stage_environment(stage)["TRACES_TABLE_PREFIX"]
+    return {
+        "SecondFactorKey": {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                            "Properties": {"Description": "traces: second-factor secrets", "EnableKeyRotation": True,
+                                           "KeyPolicy": {"Version": "2012-10-17", "Statement": [{
+                                               "Sid": "Account", "Effect": "Allow",
+                                               "Principal": {"AWS": {"Fn::Sub":
+                                                                     "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                                               "Action": "kms:*", "Resource": "*"}]}}},
+        "SecondFactorKeyAlias": {"Type": "AWS::KMS::Alias",
+                                 "Properties": {"AliasName": f"alias/{prefix}second-factor",
+                                                "TargetKeyId": {"Ref": "SecondFactorKey"}}}}
+
+
 # --- IAM ------------------------------------------------------------------------------------
 
 def _table_arn(model) -> dict:
@@ -614,7 +632,10 @@ def policy(stage: str, function: str) -> dict:
             "Resource": [{"Fn::Sub": [identity + "${Domain}", {"Domain": SENDER_DOMAIN}]},
                          {"Fn::Sub": identity + "${MailSender}"}, {"Fn::Sub": configuration_set}],
             "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "MailSender"}}}})
-    if function != API_FUNCTION:
+    if function == API_FUNCTION:
+        statements.append({"Sid": "SecondFactorKey", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt"],
+                           "Resource": [{"Fn::GetAtt": ["SecondFactorKey", "Arn"]}]})
+    else:
         statements.append({"Sid": "Failures", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": [{"Fn::GetAtt": ["JobFailures", "Arn"]}]})
     return {"Version": "2012-10-17", "Statement": statements}

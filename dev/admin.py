@@ -58,6 +58,9 @@ def init(now: datetime) -> None:
 
         boto3.client("ses", region_name=settings.region).verify_email_identity(
             EmailAddress=settings.mail_sender)
+        from chalicelib import keys
+
+        keys.ensure_key()     # the second factors' key (SPEC 1.9); CloudFormation's on AWS
     added = provisioning.load_reference_organisations(now)
     print(f"tables created: {len(created)}; reference organisations added: {added}")
 
@@ -71,10 +74,11 @@ def demo(now: datetime) -> None:
     print("Demo accounts (e-mail / password / organisation):")
     for email, password, code, first, last, language in DEMO_PEOPLE:
         try:
-            provisioning.create_person(email, password, code, now, first, last, language)
+            account = provisioning.create_person(email, password, code, now, first, last, language)
         except Conflict:
-            pass  # already there: `demo` is idempotent
-        print(f"  {email} / {password} / {code}")
+            account = None  # already there: `demo` is idempotent
+        second = give_authenticator_app(account, now) if account else _has_authenticator_app(email)
+        print(f"  {email} / {password} / {code}" + (f" / code: python -m dev.admin totp {email}" if second else ""))
     from dev import demo_cois
 
     made = demo_cois.create(now)
@@ -87,6 +91,56 @@ def create_user(args, now: datetime) -> None:
 
     account = provisioning.create_person(args.email, args.password, args.organisation, now)
     print(f"created {account.email} ({account.id}) in {args.organisation}")
+    if give_authenticator_app(account, now):
+        print(f"second factor: an authenticator app; its current code: python -m dev.admin totp {account.email}")
+
+
+# The local system's stand-in for a phone (SPEC 1.9): there, people who must have a second factor
+# get an authenticator app whose codes `totp` prints (also in the test stage; refused elsewhere).
+AUTHENTICATOR_STAGES = ("local", "test")
+
+
+def give_authenticator_app(account, now: datetime) -> bool:
+    """In the local stage, an authenticator app for a person who must have a second factor and has
+    none; True if given."""
+    from chalicelib.config import settings
+    from chalicelib.services import second_factor
+
+    if settings.stage != "local" or not second_factor.needs_enrolment(account):
+        return False
+    second_factor.enrol_authenticator_app(account, "dev.admin", now)
+    return True
+
+
+def _has_authenticator_app(email: str) -> bool:
+    from chalicelib.domain.normalise import email as normalised, email_key
+    from chalicelib.store.accounts import find_by_email
+
+    account = find_by_email(email_key(normalised(email)))
+    return bool(account and any(v["kind"] == "totp" for v in account.factors.values()))
+
+
+def totp(args, now: datetime) -> None:
+    """Prints a code of the person's authenticator app that the login accepts: the current one,
+    or the next if the current one was used (waiting for it if both were)."""
+    import time
+
+    from chalicelib.config import settings
+    from chalicelib.domain.errors import Invalid
+    from chalicelib.domain.normalise import email as normalised, email_key
+    from chalicelib.services import second_factor
+    from chalicelib.store.accounts import Account, find_by_email
+
+    if settings.stage not in AUTHENTICATOR_STAGES:
+        raise Invalid({"stage": "totp is for the local system and the tests only"})
+    account = find_by_email(email_key(normalised(args.email)))
+    code = account and second_factor.usable_code(account, now)
+    while account and code is None and not args.now:
+        time.sleep(1)
+        code = second_factor.usable_code(Account.get(account.id, consistent_read=True), _now(None))
+    if not code:
+        raise Invalid({"email": "this person has no authenticator app"})
+    print(code)
 
 
 def migrate_email_keys() -> None:
@@ -171,6 +225,9 @@ def _parser() -> argparse.ArgumentParser:
     organisation.add_argument("--now")
     commands.add_parser("migrate-email-keys")
     commands.add_parser("migrate-coi-lists")
+    code = commands.add_parser("totp", help="a current code of a person's authenticator app (local and test)")
+    code.add_argument("email")
+    code.add_argument("--now")
     run = commands.add_parser("job")
     run.add_argument("name", choices=["lock_inactive", "authority_digest", "deliver_outbox"])
     run.add_argument("--now")
@@ -195,6 +252,8 @@ def main(argv=None) -> int:
             migrate_coi_lists()
         elif args.command == "create-organisation":
             create_organisation(args, now)
+        elif args.command == "totp":
+            totp(args, now)
         else:
             job(args, now)
     except DomainError as error:

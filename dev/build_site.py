@@ -40,6 +40,7 @@ PAGES = (
      {"forced": True, "requires_login": True, "nav": "none"}),
     ("password.html", "password-change.html", "password-change", {"forced": False, "requires_login": True}),
     ("profile.html", "profile.html", "profile", {"requires_login": True}),
+    ("second-factors.html", "second-factors.html", "second-factors", {"requires_login": True}),
     ("logout.html", "logout.html", "logout", {}),
     ("backoffice/index.html", "backoffice/index.html", "backoffice", {"requires_login": True}),
     ("backoffice/account.html", "backoffice/account.html", "backoffice-account", {"requires_login": True}),

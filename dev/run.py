@@ -262,8 +262,22 @@ class Stack:
                  f"  mailbox   {state['mailbox']}" if self.args.stage == "local" else "",
                  f"  API       {state['url']}/api/ (proxied to {state['api']})",
                  f"  data      {self.var} (make reset deletes it)",
-                 "", demo.rstrip(), "", "Press Ctrl-C to stop.", ""]
+                 "", demo.rstrip(), *self.second_factor_lines(state),
+                 "", "Press Ctrl-C to stop.", ""]
         print("\n".join(line for line in lines if line is not None), flush=True)
+
+    def second_factor_lines(self, state: dict) -> list[str]:
+        """SPEC 1.9 on the local system: how to get the second factor's code, and where passkeys
+        work (a browser refuses an IP address as their site)."""
+        from chalicelib.config import load
+        from chalicelib.domain.second_factor import relying_party
+
+        required = load(self.env).second_factor_required
+        if not required:
+            return ["", "Second factor: not required (TRACES_SECOND_FACTOR_REQUIRED=none)."]
+        return ["", f"Second factor required of: {', '.join(sorted(required))}. The demo people who need one",
+                "have an authenticator app; its current code: .venv/bin/python -m dev.admin totp EMAIL",
+                f"Passkeys work at {relying_party(state['url'])[1]}/ (a browser refuses them on an IP address)."]
 
     # -- the scheduled jobs, on the schedule app.py declares
     def run_jobs(self) -> None:

@@ -40,7 +40,8 @@ PROFILE = {"type": "object", "required": ["id", "email", "status", "csrf_token"]
     "language": TEXT, "notification_format": TEXT, "phone": OPTIONAL_TEXT, "fax": OPTIONAL_TEXT,
     "additional_info": OPTIONAL_TEXT, "organisation": {"type": "object"}, "role_kind": OPTIONAL_TEXT,
     "secret_question_id": {"type": "integer"}, "must_change_password": {"type": "boolean"},
-    "may_choose_secret_question": {"type": "boolean"}, "authorisations": {"type": "array"},
+    "must_enrol_second_factor": {"type": "boolean"}, "may_choose_secret_question": {"type": "boolean"},
+    "authorisations": {"type": "array"},
     "authorisation_counts": {"type": "object"}, "time_zone": TEXT, "notifications": {"type": "object"},
     "csrf_token": TEXT, "mail_suppressed": MAIL_SUPPRESSED}}
 PROFILE_CHANGES = obj({

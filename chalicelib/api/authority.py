@@ -23,7 +23,8 @@ DETAILS = {"type": "object", "required": ["id", "email", "status"], "properties"
     "notification_format": TEXT,
     "phone": OPTIONAL_TEXT, "fax": OPTIONAL_TEXT, "additional_info": OPTIONAL_TEXT,
     "organisation_id": TEXT, "authority_id": TEXT, "confirmed_at": OPTIONAL_TEXT,
-    "validated_at": OPTIONAL_TEXT, "last_login_at": OPTIONAL_TEXT, "secret_question_id": {"type": "integer"}}}
+    "validated_at": OPTIONAL_TEXT, "last_login_at": OPTIONAL_TEXT, "secret_question_id": {"type": "integer"},
+    "second_factors": {"type": "array", "items": TEXT, "description": "the methods enrolled (totp, passkey)"}}}
 CHANGES = obj({
     "first_name": NAME, "last_name": NAME, "phone": PHONE, "fax": PHONE, "language": LANGUAGE,
     "notification_format": NOTIFICATION_FORMAT, "additional_info": INFORMATION,
@@ -94,6 +95,15 @@ def reset_password(account_id):
     body(bp.current_request)
     user_admin.reset_password(current, now())
     return {}
+
+
+@route(bp, "/authority/accounts/{account_id}/reset-second-factor", methods=["POST"], body=EMPTY, login=True,
+       errors=(409,), returns=STATUS)
+def reset_second_factor(account_id):
+    """Remove every second factor of a person (who enrols again at the next login)."""
+    current = _with_target(account_id)
+    body(bp.current_request)
+    return {"status": user_admin.reset_second_factor(current, now())}
 
 
 @route(bp, "/authority/accounts/{account_id}/unlock", methods=["POST"], body=EMPTY, login=True,

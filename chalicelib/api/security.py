@@ -8,6 +8,11 @@ STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def _cookie(request) -> str | None:
+    return cookie_named(request, COOKIE)
+
+
+def cookie_named(request, name: str) -> str | None:
+    """The value of cookie `name` of the request, if any."""
     header = request.headers.get("cookie")
     if not header:
         return None
@@ -18,7 +23,7 @@ def _cookie(request) -> str | None:
         jar.load(header)
     except Exception:  # noqa: BLE001 - a malformed Cookie header is no session
         return None
-    morsel = jar.get(COOKIE)
+    morsel = jar.get(name)
     return morsel.value if morsel else None
 
 
@@ -30,11 +35,12 @@ def account_id(request) -> str | None:
 
 
 def current(request, *other_ids: str, allow_password_change: bool = False,
-            items: tuple = ()) -> sessions.Current:
+            items: tuple = (), allow_enrolment: bool = False) -> sessions.Current:
     """The logged-in person (and the accounts `other_ids` and the `items`, read in the same
     call). A request that changes state must carry the session's CSRF token in X-CSRF-Token."""
     found = sessions.authenticate(_cookie(request), now(), *other_ids,
-                                  allow_password_change=allow_password_change, items=items)
+                                  allow_password_change=allow_password_change, items=items,
+                                  allow_enrolment=allow_enrolment)
     if request.method in STATE_CHANGING:
         sessions.check_csrf(found, request.headers.get("x-csrf-token"))
     return found

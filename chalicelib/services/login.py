@@ -15,10 +15,11 @@ INVALID = N_("The e-mail address or the password is not correct.")
 
 
 def log_in(email: str, password: str, now: datetime):
-    """(cookie, session, account). Unknown e-mail, wrong password, locked, refused and deleted
-    accounts all answer the same, after the same one hash verification: what was typed is
-    checked against the temporary password's hash if it has a temporary password's shape, else
-    against the password's."""
+    """(cookie, session, account), or a second_step.Pending when the person has a second factor
+    (SPEC 1.9: the password alone opens no session). Unknown e-mail, wrong password, locked,
+    refused and deleted accounts all answer the same, after the same one hash verification: what
+    was typed is checked against the temporary password's hash if it has a temporary password's
+    shape, else against the password's."""
     account = by_address(email)
     temporary = credentials.is_temporary_password(password)
     stored = ((account and rules.is_temporary_password_valid(account.temporary_password_expires, now)
@@ -35,12 +36,32 @@ def log_in(email: str, password: str, now: datetime):
         raise Forbidden(N_("Your account is not yet validated."), code="account_not_valid")
     if outcome.error:
         raise InvalidCredentials(INVALID)
+    from . import second_step     # which uses open_session and record_failure below
+
+    pending = second_step.begin(account, outcome.must_change_password, outcome.unlock, now)
+    if pending:
+        return pending
+    try:
+        return open_session(account, now, outcome.must_change_password, outcome.unlock)
+    except TransactWriteError:
+        raise InvalidCredentials(INVALID) from None
+
+
+def open_session(account: Account, now: datetime, must_change_password: bool, unlock: bool,
+                 actions=(), condition=None, extra=None):
+    """(cookie, session, account): the session a completed login opens, in one transaction with
+    the account's login fields (failure count reset) and what the second step adds (`actions` and
+    `condition` on the account, `extra(tx)` first in the transaction). TransactWriteError if the
+    account changed meanwhile."""
+    from .second_factor import needs_enrolment
+
     generation = account.session_generation or 0
-    cookie, session = sessions.new_session(account, now, outcome.must_change_password, generation)
-    actions = [Account.failed_logins.set(0), Account.last_login_at.set(now),
+    cookie, session = sessions.new_session(account, now, must_change_password, generation,
+                                           must_enrol=needs_enrolment(account))
+    actions = [*actions, Account.failed_logins.set(0), Account.last_login_at.set(now),
                Account.active_since.set(now.isoformat())]
-    condition = Account.status == rules.VALID
-    if outcome.must_change_password:
+    condition = (Account.status == rules.VALID) & condition if condition is not None else Account.status == rules.VALID
+    if must_change_password:
         # The temporary password opens one session; it can no longer log in, but its hash stays
         # until the change so that the new password can be compared with it.
         actions += [Account.must_change_password.set(True),
@@ -48,18 +69,17 @@ def log_in(email: str, password: str, now: datetime):
         condition &= Account.temporary_password_hash == account.temporary_password_hash
     else:
         condition &= Account.locked_reason.does_not_exist()
-    if outcome.unlock:
+    if unlock:
         actions += [Account.locked_reason.remove()]
     actions += [Account.activity.set(ACTIVE)]
-    try:
-        with base.transaction() as tx:
-            tx.update(account, actions=actions, condition=condition)
-            tx.save(session)
-            if outcome.unlock:
-                tx.save(audit.record(f"account#{account.id}", account.id, "unlock", now,
-                                     before="locked", after=rules.VALID, by="temporary_password"))
-    except TransactWriteError:
-        raise InvalidCredentials(INVALID) from None
+    with base.transaction() as tx:
+        if extra:
+            extra(tx)
+        tx.update(account, actions=actions, condition=condition)
+        tx.save(session)
+        if unlock:
+            tx.save(audit.record(f"account#{account.id}", account.id, "unlock", now,
+                                 before="locked", after=rules.VALID, by="temporary_password"))
     return cookie, session, account
 
 

@@ -28,6 +28,7 @@ def me(current: Current) -> dict:
         "role_kind": account.role_kind,
         "secret_question_id": account.secret_question_id,
         "must_change_password": current.session.must_change_password,
+        "must_enrol_second_factor": bool(current.session.must_enrol),
         "may_choose_secret_question": account.may_choose_secret_question,
         "authorisations": [{"id": r.id, "organisation_id": r.organisation_id,
                             "role_kind": r.role_kind, "status": r.status,

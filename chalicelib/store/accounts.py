@@ -138,6 +138,16 @@ class Account(Model):
     # Per-address limit on the e-mails that anyone can trigger (resend, forgot, re-register).
     mail_window_start = UTCDateTimeAttribute(null=True)
     mail_window_count = NumberAttribute(default=0)
+    # Second factor (SPEC 1.9): factor id -> {kind ("totp" | "passkey"), name, created_at,
+    # last_used_at, and for an authenticator app its KMS-encrypted `secret` and the `last_step`
+    # accepted; for a passkey its `credential_id`, `public_key` and `sign_count`}. Every change
+    # is conditional on `factors_version`, so two changes at once cannot both decide on the
+    # same list. Recovery codes: the hashes of the unused ones, and of the used ones (to say so).
+    second_factors = MapAttribute(default=dict)
+    factors_version = NumberAttribute(default=0)
+    recovery_codes = UnicodeSetAttribute(null=True)
+    recovery_codes_used = UnicodeSetAttribute(null=True)
+    recovery_codes_created_at = UnicodeAttribute(null=True)
 
     by_email_key = ByEmailKey()
     by_email = ByEmail()
@@ -154,6 +164,12 @@ class Account(Model):
         """Valid roles: organisation id -> role kind."""
         roles = self.valid_roles
         return dict(roles.as_dict() if isinstance(roles, MapAttribute) else roles or {})
+
+    @property
+    def factors(self) -> dict[str, dict]:
+        """Second factors: id -> what is kept of it (see `second_factors`)."""
+        found = self.second_factors
+        return dict(found.as_dict() if isinstance(found, MapAttribute) else found or {})
 
     @property
     def administered(self) -> set[str]:

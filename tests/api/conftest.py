@@ -52,6 +52,7 @@ def aws():
     from moto.dynamodb.models import dynamodb_backends
     from moto.ses.models import ses_backends
 
+    from chalicelib import keys
     from chalicelib.config import settings
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
@@ -64,10 +65,12 @@ def aws():
         for model in MODELS:
             model._connection = None
         mailer.reset_client()
+        keys.reset_client()
         backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
         if "tables" in _INITIALISED:
             backend.tables = copy.deepcopy(_INITIALISED["tables"])
             ses_backends[DEFAULT_ACCOUNT_ID][settings.region].verify_email_identity(settings.mail_sender)
+            keys.ensure_key()
         else:
             assert admin.main(["init"]) == 0
             _INITIALISED["tables"] = copy.deepcopy(backend.tables)

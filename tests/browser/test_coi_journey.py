@@ -13,7 +13,7 @@ import sys
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import ROOT, finish_login
 from tests.browser.coi_people import PASSWORD
 
 TAG = secrets.token_hex(3)
@@ -33,14 +33,12 @@ def log_in(page: Page, stack, lang: str, email: str) -> None:
     page.locator("#f-email").fill(email)
     page.locator("#f-password").fill(PASSWORD)
     page.locator("#f-password").press("Enter")
-    expect(page).not_to_have_url(re.compile(r"login\.html"))
+    finish_login(page, stack, email)
 
 
 def csrf(page: Page, stack, email: str) -> str:
     """Logs the page's browser context in through the API; returns the CSRF token."""
-    response = page.request.post(f"{stack.url}/api/session", data={"email": email, "password": PASSWORD})
-    assert response.ok, response.text()
-    return response.json()["csrf_token"]
+    return stack.session(page.request, email, PASSWORD)["csrf_token"]
 
 
 def call(page: Page, stack, token: str, method: str, path: str, body: dict | None = None) -> dict:
@@ -170,6 +168,7 @@ def test_a_coi_through_its_whole_life_by_five_people(stack, people, new_page, ch
     issuer.locator("#f-email").fill(people["issuer"]["email"])
     issuer.locator("#f-password").fill(PASSWORD)
     issuer.locator("#f-password").press("Enter")
+    finish_login(issuer, stack, people["issuer"]["email"])
     expect(issuer).to_have_url(coi_url)
     issuer.get_by_role("button", name="Délivrer le certificat (case 18)").click()
     issuer.locator("#action-dialog button[type=submit]").click()

@@ -111,6 +111,9 @@
       if (result.status === 403 && code === "password_change_required" && doc.body.dataset.page !== "password-forced") {
         location.assign(url("password-forced.html")); throw new Redirecting();
       }
+      if (result.status === 403 && code === "second_factor_required" && doc.body.dataset.page !== "second-factors") {
+        location.assign(url("second-factors.html")); throw new Redirecting();
+      }
     }
     return result;
   }
