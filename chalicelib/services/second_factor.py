@@ -16,7 +16,7 @@ from ..mail import mailer
 from ..store import audit, base
 from ..store.accounts import Account
 from ..store.sessions import Session
-from . import credentials
+from . import attempts, credentials
 from .sessions import Current
 
 ISSUER = "TRACES"
@@ -68,10 +68,8 @@ def proved_at(session: Session) -> datetime:
 def prove(current: Current, password: str, now: datetime) -> None:
     """The password again: the session may change factors for the next 5 minutes. A wrong one
     counts as a failed login (SPEC 1.6)."""
-    from .login import record_failure
-
     if not credentials.verify_password(current.account.password_hash, password):
-        record_failure(current.account, now)
+        attempts.record_failure(current.account, now)
         raise Invalid({"password": N_("The password is not correct.")})
     current.session.update(actions=[Session.proved_at.set(now)])
 

@@ -14,7 +14,7 @@ from ..domain.errors import Conflict, Expired, InvalidCredentials, Invalid, N_, 
 from ..store import base
 from ..store.accounts import Account
 from ..store.tokens import PENDING_LOGIN, Token
-from . import credentials, login
+from . import attempts, credentials
 from . import second_factor as factors
 
 # `<account id>.<secret>` after the password; `<secret>` alone for a passkey sign-in.
@@ -120,9 +120,9 @@ def _read(cookie: str | None, account_id: str, now: datetime, anonymous: bool = 
     try:
         account = account_f.get()
     except Account.DoesNotExist:
-        raise InvalidCredentials(login.INVALID) from None
+        raise InvalidCredentials(attempts.INVALID) from None
     if account.status != account_rules.VALID or account.locked and not token.unlock:
-        raise InvalidCredentials(login.INVALID)
+        raise InvalidCredentials(attempts.INVALID)
     return token, account
 
 
@@ -145,7 +145,7 @@ def _failed(account: Account, token: Token, now: datetime) -> None:
     unlocking, it also ends the pending login and retires that password (a new one is needed:
     e-mails to an address are rate-limited), so that a locked account offers no free guesses."""
     if not token.unlock:
-        login.record_failure(account, now)
+        attempts.record_failure(account, now)
         return
     try:
         with base.transaction() as tx:
@@ -159,13 +159,14 @@ def _failed(account: Account, token: Token, now: datetime) -> None:
 def _open(token: Token, account: Account, now: datetime, actions: list, condition, method: str):
     must_change = bool(token.must_change_password) or (token.account_id is None and account.must_change_password)
     try:
-        return login.open_session(account, now, must_change, bool(token.unlock), actions, condition,
-                                  extra=lambda tx: tx.delete(token, condition=Token.token_hash.exists()))
+        return attempts.open_session(account, now, must_change, bool(token.unlock), actions, condition,
+                                     extra=lambda tx: tx.delete(token, condition=Token.token_hash.exists()),
+                                     must_enrol=factors.needs_enrolment(account))
     except TransactWriteError as error:
         failed = base.cancelled_at(error)
         if 0 in failed:                         # the pending login was used by another request
             raise NotAuthenticated(OVER, code="login_expired") from None
         if method != rules.PASSKEY:             # the code was accepted meanwhile by another request
-            login.record_failure(account, now)
+            attempts.record_failure(account, now)
             raise InvalidCredentials(rules.CODE_USED, code="code_already_used") from None
         raise InvalidCredentials(rules.PASSKEY_COUNTER, code="passkey_counter_went_backwards") from None
