@@ -1,8 +1,8 @@
 """The traces API and its scheduled jobs. Routes live in chalicelib/api/, one blueprint each."""
 from chalice import Chalice, Cron, Rate
 
-from chalicelib.api import (accounts, authorisations, authority, cois, openapi, organisations,
-                            origin, reference, session)
+from chalicelib.api import (accounts, authorisations, authority, cois, machines, openapi,
+                            organisations, origin, reference, session)
 from chalicelib.api.http import edge, now
 
 app = Chalice(app_name="traces")
@@ -11,7 +11,7 @@ app.api.binary_types.append("application/pdf")
 app.register_middleware(edge, "http")
 
 for blueprint in (reference.bp, accounts.bp, session.bp, authority.bp, organisations.bp,
-                  authorisations.bp, cois.bp, openapi.bp):
+                  authorisations.bp, cois.bp, machines.bp, openapi.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
 
 

@@ -44,6 +44,8 @@ ACCESS = {
         "coi_parties": "PutItem UpdateItem DeleteItem Query:table,by_status",
         "coi_numbers": "UpdateItem",
         "rate_limits": "UpdateItem",
+        "api_keys": "GetItem PutItem UpdateItem Query:by_organisation",
+        "idempotency": "GetItem PutItem UpdateItem DeleteItem",
     },
     "lock_inactive": {
         "accounts": "UpdateItem Query:activity",
