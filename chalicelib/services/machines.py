@@ -150,7 +150,7 @@ def idempotency_scope(caller: str, key: str) -> str:
 def begin(scope: str, fingerprint: str, now: datetime) -> tuple[int, dict | list, str] | None:
     """None: this request is the first with its key and acts. Otherwise the first answer
     (status, body, media type) to give again; 409 for another request or one still running."""
-    found = store.begin(scope, fingerprint, now + rules.IDEMPOTENCY_LIFE)
+    found = store.begin(scope, fingerprint, now, now + rules.IDEMPOTENCY_LIFE)
     if found is None:
         return None
     rules.replay(found.fingerprint, fingerprint, found.status is not None)

@@ -91,12 +91,13 @@ def lease(key_id: str, window: str, count: int, limit: int, now, expires_at) -> 
     return True
 
 
-def begin(key: str, fingerprint: str, expires_at) -> IdempotencyRecord | None:
-    """Puts the in-progress record of a request, if none exists: None when put (this request
-    acts), else the record found (consistent read)."""
+def begin(key: str, fingerprint: str, now, expires_at) -> IdempotencyRecord | None:
+    """Puts the in-progress record of a request, unless a live one exists (DynamoDB's TTL removes
+    expired records a day or two late): None when put (this request acts), else the record
+    found (consistent read)."""
     try:
         IdempotencyRecord(key, fingerprint=fingerprint, expires_at=expires_at).save(
-            condition=IdempotencyRecord.key.does_not_exist())
+            condition=IdempotencyRecord.key.does_not_exist() | (IdempotencyRecord.expires_at <= now))
         return None
     except PutError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
