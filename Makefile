@@ -35,7 +35,9 @@ scanner:
 	@sh dev/need.sh poppler-utils pdftoppm -v
 	@sh dev/need.sh zbar-tools zbarimg --version
 
+# The linter first (ruff.toml), then every test, a quick pass of `make bench` among them.
 test: $(STAMP) browser scanner
+	$(VENV)/bin/ruff check --quiet .
 	$(PY) -m pytest -q
 
 reset:

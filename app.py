@@ -4,7 +4,9 @@ from chalice import Chalice, Cron, Rate
 from chalicelib.api import (accounts, authorisations, authority, cois, machines, openapi,
                             organisations, origin, reference, session)
 from chalicelib.api.http import edge, now
+from chalicelib.config import current as settings_now
 
+settings_now()  # a setting that cannot be used stops the cold start, named, not a request later
 app = Chalice(app_name="traces")
 app.register_middleware(origin.only_through_the_distribution, "http")
 app.api.binary_types.append("application/pdf")

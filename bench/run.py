@@ -3,7 +3,11 @@ cold-start cost of importing app.py, (c) the inactivity job's reads as the table
 time and size of the PDF of a certificate of inspection, (e) the COI's calls and list cost
 (bench/coi.py), (f) the reads per request of the paged lists at 500 and 2,000 items, (g)
 logins under the API function's memory, (h) the cold start of the Lambda package (after
-`make package`)."""
+`make package`).
+
+`python -m bench.run --quick` (run by `make test`, tests/unit/test_bench.py) runs every part on
+small tables with one run each: it checks that the benchmarks still run and that the counts they
+judge (calls, items read) hold; the timings are printed, not judged."""
 import os
 import re
 import socket
@@ -11,6 +15,7 @@ import statistics
 import subprocess
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from unittest import mock
@@ -21,6 +26,21 @@ from bench.counting import counting
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SINGLE_ACCOUNT_BUDGET = 3
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much each part does: the table sizes it compares and the runs it times."""
+
+    runs: int = 15                          # timed runs of (b) and (d)
+    accounts: tuple = (2_000, 20_000)       # (c) the inactivity job, 20 stale accounts in each
+    listed: tuple = (500, 2_000)            # (f) roles, accounts and operators of the paged lists
+    cois: tuple = (200, 5_000)              # (e) the COIs of one organisation (4 statuses: a page of each)
+    full: bool = True                       # judge the timings, and the reads at every size alike
+
+
+FULL = Scale()
+QUICK = Scale(runs=1, accounts=(40, 400), listed=(60, 120), cois=(200, 300), full=False)
 
 
 def _environment():
@@ -131,16 +151,17 @@ def import_ratio(runs: int = 15) -> tuple[float, float, float]:
     return min(application), min(libraries), min(application) / min(libraries)
 
 
-def cold_start(runs: int = 15) -> bool:
+def cold_start(scale: Scale = FULL) -> bool:
     """(b) Importing app.py versus importing its libraries alone, each in a fresh interpreter."""
+    runs = scale.runs
     application, libraries, ratio = import_ratio(runs)
     print(f"\n(b) cold start: import app {application * 1000:.0f} ms, libraries alone "
           f"{libraries * 1000:.0f} ms, ratio {ratio:.2f} (target at most {COLD_START_TARGET:.2f}; "
           f"fastest of {runs} interleaved runs each)")
-    return ratio <= COLD_START_TARGET
+    return ratio <= COLD_START_TARGET or not scale.full
 
 
-def inactivity_reads() -> bool:
+def inactivity_reads(scale: Scale = FULL) -> bool:
     """(c) Items the inactivity job reads with 2,000 and 20,000 accounts, 20 of them stale."""
     _environment()
     from moto import mock_aws
@@ -153,7 +174,7 @@ def inactivity_reads() -> bool:
 
     now = datetime(2026, 11, 23, 2, 15, tzinfo=timezone.utc)
     results = {}
-    for total in (2_000, 20_000):
+    for total in scale.accounts:
         with mock_aws():
             for model in MODELS:
                 model._connection = None
@@ -177,14 +198,14 @@ def inactivity_reads() -> bool:
     print("\n(c) inactivity job: accounts, stale, locked, items read, calls")
     for total, (locked, read, calls) in results.items():
         print(f"   {total:>6} accounts, 20 stale: locked {locked}, items read {read}, {calls}")
-    small, large = results[2_000][1], results[20_000][1]
-    return results[2_000][0] == results[20_000][0] == 20 and large <= small * 1.1
+    small, large = (results[total] for total in scale.accounts)
+    return small[0] == large[0] == 20 and large[1] <= small[1] * 1.1
 
 
 PDF_SECONDS, PDF_BYTES = 0.150, 60_000
 
 
-def coi_pdf(lines: int = 10, runs: int = 15) -> bool:
+def coi_pdf(scale: Scale = FULL, lines: int = 10) -> bool:
     """(d) The PDF of a COI of 10 product lines: median time of a render in a warm process (the
     first render, which imports fpdf2 and segno and reads the font, is shown apart) and size."""
     import time
@@ -196,7 +217,7 @@ def coi_pdf(lines: int = 10, runs: int = 15) -> bool:
     started = time.perf_counter()
     pdf.render(coi, names, "fr", coi_sample.VERIFY_URL)
     first = time.perf_counter() - started
-    times, processor, size = [], [], 0
+    times, processor, size, runs = [], [], 0, scale.runs
     for _ in range(runs):
         started, cpu = time.perf_counter(), time.process_time()
         size = len(pdf.render(coi, names, "fr", coi_sample.VERIFY_URL))
@@ -207,7 +228,7 @@ def coi_pdf(lines: int = 10, runs: int = 15) -> bool:
           f"{statistics.median(processor) * 1000:.0f} ms of CPU, which a busy machine inflates less; "
           f"first render with imports {first * 1000:.0f} ms), {size / 1000:.1f} KB (targets: under "
           f"{PDF_SECONDS * 1000:.0f} ms and {PDF_BYTES // 1000} KB)")
-    return median < PDF_SECONDS and size < PDF_BYTES
+    return (median < PDF_SECONDS or not scale.full) and size < PDF_BYTES
 
 
 def _fresh_tables():
@@ -257,7 +278,7 @@ def _seed(total: int, now: datetime) -> None:
         operators.save(look_alike)
 
 
-def paged_reads() -> bool:
+def paged_reads(scale: Scale = FULL) -> bool:
     """(f) Items each request reads, following every page: the validator's valid roles, the back
     office search for a rare name, the duplicate check of a new operator of a crowded city."""
     _environment()
@@ -271,7 +292,7 @@ def paged_reads() -> bool:
 
     now = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
     results = {}
-    for total in (500, 2_000):
+    for total in scale.listed:
         with mock_aws(), Client(app, stage_name="test", project_dir=ROOT) as client:
             _fresh_tables()
             admin.main(["create-user", AUTHORITY[0], "--password", AUTHORITY[1], "--organisation", AUTHORITY[2]])
@@ -279,7 +300,7 @@ def paged_reads() -> bool:
             agent.log_in(*AUTHORITY[:2])
             _seed(total, now)
 
-            def follow(path):
+            def follow(path, agent=agent):
                 reads, shown = [], 0
                 while path:
                     with counting() as counter:
@@ -307,9 +328,10 @@ def paged_reads() -> bool:
         ok &= max(roles[0]) <= authorisations.PAGE_SIZE + 2 and roles[1] == total
         ok &= max(search[0]) <= user_admin.EVALUATED_PER_PAGE + 2 and search[1] == 1
         ok &= duplicate[0] == 409 and duplicate[1] <= organisations.DUPLICATE_READS + 2
-    small, large = results[500], results[2_000]
-    ok &= max(small[0][0]) == max(large[0][0]) and max(small[1][0]) == max(large[1][0])
-    return ok
+    small, large = (results[total] for total in scale.listed)
+    # Below a page (300 accounts evaluated) a request reads what there is: compare full tables.
+    return ok and (max(small[0][0]) == max(large[0][0]) and max(small[1][0]) == max(large[1][0])
+                   or not scale.full)
 
 
 def _free_port() -> int:
@@ -377,7 +399,7 @@ def _code(zip_path: Path):
 PACKAGE = Path(ROOT) / "build" / "prod" / "deployment.zip"
 
 
-def login_under_memory(zip_path: Path = PACKAGE) -> bool:
+def login_under_memory(zip_path: Path = PACKAGE, scale: Scale = FULL) -> bool:
     """(g) Logins (two argon2id verifications each; the first in a container also makes the dummy
     hash that unknown e-mails are checked against) in a fresh process limited to the API
     function's memory, with the deployed stages' hash profile, against a local DynamoDB. Lambda
@@ -401,7 +423,7 @@ def login_under_memory(zip_path: Path = PACKAGE) -> bool:
           f"({share:.2f} vCPU); peak memory of the process {found['peak'] / 2**20:.0f} MiB "
           f"(address space limited to {memory} MB)")
     return all(r["status"] == 200 for r in found["responses"]) and found["peak"] < memory * 2**20 \
-        and steady / share < 1.5
+        and (steady / share < 1.5 or not scale.full)
 
 
 def package_cold_start(zip_path: Path = PACKAGE, runs: int = 5) -> bool:
@@ -432,12 +454,14 @@ def main() -> int:
         return 0 if login_under_memory(zip_path) & package_cold_start(zip_path) else 1
     from bench import coi
 
+    scale = QUICK if sys.argv[1:] == ["--quick"] else FULL
     _environment()
-    outcomes = [calls_per_operation(), cold_start(), inactivity_reads(), coi_pdf(),
-                coi.calls_per_operation(), coi.list_cost(), paged_reads(), login_under_memory(),
-                package_cold_start()]
-    print("\nall within budget" if all(outcomes) else "\nSOME FIGURES ARE OVER BUDGET")
-    return 0 if all(outcomes) else 1
+    outcomes = {"a": calls_per_operation(), "b": cold_start(scale), "c": inactivity_reads(scale),
+                "d": coi_pdf(scale), "e calls": coi.calls_per_operation(), "e list": coi.list_cost(scale.cois),
+                "f": paged_reads(scale), "g": login_under_memory(scale=scale), "h": package_cold_start()}
+    over = [part for part, ok in outcomes.items() if not ok]
+    print(f"\nSOME FIGURES ARE OVER BUDGET: {', '.join(over)}" if over else "\nall within budget")
+    return 1 if over else 0
 
 
 if __name__ == "__main__":

@@ -7,7 +7,12 @@ stage than the one that imported the code.
     settings.captcha_enabled      # read from os.environ as it is now
 
 Reading stays cheap: the Settings built from a given set of values is kept, so an attribute
-costs one look-up per variable below."""
+costs one look-up per variable below.
+
+A variable that cannot be used (a number that is none, a switch that is neither on nor off...)
+stops the start with every such variable named: app.py reads the settings when it is imported
+(a Lambda's cold start), and dev.run before it starts anything. A test changes a setting with
+`dataclasses.replace(config.current(), ...)`, a Settings of its own."""
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +28,9 @@ VARIABLES = ("TRACES_STAGE", "TRACES_TABLE_PREFIX", "AWS_DEFAULT_REGION", "TRACE
 # The stages where automated tests may read the anti-automation code (TRACES_CAPTCHA_TEST_HOOK:
 # each challenge then keeps its code in clear in the tokens table). Any other stage refuses it.
 TEST_HOOK_STAGES = ("local", "test")
+# The argon2id profiles of services/credentials.py.
+HASH_PROFILES = ("cheapest", "rfc9106_low_memory", "rfc9106_low_memory_p1")
+ON, OFF = ("1", "true", "yes"), ("0", "false", "no", "")
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,7 @@ class Settings:
     mail_per_hour: int
     password_hash_profile: str
     origin_secret: str
-    api_key_per_minute: int = 120
+    api_key_per_minute: int
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -55,15 +63,35 @@ def load(environ=None) -> Settings:
     the `test` stage's (so that `dev.admin init` run in-process prepares what
     `Client(app, stage_name="test")` uses), unset switches to the safe side."""
     values = os.environ if environ is None else environ
+    wrong: dict[str, str] = {}
 
     def env(name: str, default: str) -> str:
         value = values.get(name)
         return default if value is None else value
 
     def flag(name: str, default: str) -> bool:
-        return env(name, default).lower() in ("1", "true", "yes")
+        value = env(name, default).strip().lower()
+        if value not in ON + OFF:
+            wrong[name] = f"{value!r} is neither on ({', '.join(ON)}) nor off ({', '.join(OFF[:-1])})"
+        return value in ON
 
-    return _checked(Settings(
+    def number(name: str, default: str) -> int:
+        value = env(name, default)
+        try:
+            parsed = int(value)
+        except ValueError:
+            parsed = 0
+        if parsed < 1:
+            wrong[name] = f"{value!r} is not a whole number above 0"
+        return parsed
+
+    def one_of(name: str, default: str, choices: tuple) -> str:
+        value = env(name, default)
+        if value not in choices:
+            wrong[name] = f"{value!r} is not one of {', '.join(choices)}"
+        return value
+
+    found = Settings(
         stage=env("TRACES_STAGE", "test"),
         table_prefix=env("TRACES_TABLE_PREFIX", "traces-test-"),
         region=env("AWS_DEFAULT_REGION", "eu-west-1"),
@@ -72,26 +100,27 @@ def load(environ=None) -> Settings:
         captcha_enabled=flag("TRACES_CAPTCHA", "true"),
         captcha_test_hook=flag("TRACES_CAPTCHA_TEST_HOOK", "false"),
         secure_cookies=flag("TRACES_SECURE_COOKIES", "true"),
-        confirmation_ttl=timedelta(minutes=int(env("TRACES_CONFIRMATION_MINUTES", "90"))),
-        temporary_password_ttl=timedelta(hours=int(env("TRACES_TEMPORARY_PASSWORD_HOURS", "24"))),
-        session_idle=timedelta(minutes=int(env("TRACES_SESSION_IDLE_MINUTES", "30"))),
-        session_max=timedelta(hours=int(env("TRACES_SESSION_MAX_HOURS", "12"))),
-        inactivity_limit_days=int(env("TRACES_INACTIVITY_DAYS", "90")),
-        max_body_bytes=int(env("TRACES_MAX_BODY_BYTES", "16384")),
-        mail_per_hour=int(env("TRACES_MAIL_PER_HOUR", "5")),
-        password_hash_profile=env("TRACES_PASSWORD_HASH_PROFILE", "rfc9106_low_memory_p1"),
+        confirmation_ttl=timedelta(minutes=number("TRACES_CONFIRMATION_MINUTES", "90")),
+        temporary_password_ttl=timedelta(hours=number("TRACES_TEMPORARY_PASSWORD_HOURS", "24")),
+        session_idle=timedelta(minutes=number("TRACES_SESSION_IDLE_MINUTES", "30")),
+        session_max=timedelta(hours=number("TRACES_SESSION_MAX_HOURS", "12")),
+        inactivity_limit_days=number("TRACES_INACTIVITY_DAYS", "90"),
+        max_body_bytes=number("TRACES_MAX_BODY_BYTES", "16384"),
+        mail_per_hour=number("TRACES_MAIL_PER_HOUR", "5"),
+        password_hash_profile=one_of("TRACES_PASSWORD_HASH_PROFILE", "rfc9106_low_memory_p1", HASH_PROFILES),
         # On AWS, the secret header CloudFront adds to API requests: empty means no check.
         origin_secret=env("TRACES_ORIGIN_SECRET", ""),
         # Requests each API key may make per minute (SPEC 5.1).
-        api_key_per_minute=int(env("TRACES_API_KEY_PER_MINUTE", "120")),
-    ))
-
-
-def _checked(values: Settings) -> Settings:
-    if values.captcha_test_hook and values.stage not in TEST_HOOK_STAGES:
-        raise ValueError(f"TRACES_CAPTCHA_TEST_HOOK is refused in stage {values.stage!r}: "
-                         f"only {' and '.join(TEST_HOOK_STAGES)} may turn it on")
-    return values
+        api_key_per_minute=number("TRACES_API_KEY_PER_MINUTE", "120"),
+    )
+    if not found.site_url.startswith(("https://", "http://")):
+        wrong["TRACES_SITE_URL"] = f"{found.site_url!r} is not an http(s) address"
+    if found.captcha_test_hook and found.stage not in TEST_HOOK_STAGES:
+        wrong["TRACES_CAPTCHA_TEST_HOOK"] = (f"refused in stage {found.stage!r}: only "
+                                             f"{' and '.join(TEST_HOOK_STAGES)} may turn it on")
+    if wrong:
+        raise ValueError("settings that cannot be used: " + "; ".join(f"{k}: {v}" for k, v in wrong.items()))
+    return found
 
 
 @lru_cache(maxsize=32)
@@ -106,14 +135,9 @@ def current() -> Settings:
 
 
 class _Current:
-    """`settings`: every attribute is the current environment's. `dataclasses.replace(settings,
-    ...)` gives a fixed Settings, as it did when `settings` was one."""
+    """`settings`: every attribute is the current environment's Settings'."""
 
     __slots__ = ()
-    __dataclass_fields__ = Settings.__dataclass_fields__
-
-    def __new__(cls, **fields):
-        return Settings(**fields) if fields else super().__new__(cls)
 
     def __getattr__(self, name: str):
         return getattr(current(), name)

@@ -90,7 +90,7 @@ def create_user(args, now: datetime) -> None:
 
 
 def migrate_email_keys() -> None:
-    """After upgrading a stack made before e-mails were compared case-insensitively (README)."""
+    """After upgrading a stack made before e-mails were compared case-insensitively (docs/deploying.md)."""
     from chalicelib.services import provisioning
     from chalicelib.store import tables
 

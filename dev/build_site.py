@@ -36,7 +36,8 @@ PAGES = (
     ("confirm.html", "confirm.html", "confirm", {}),
     ("login.html", "login.html", "login", {"nav": "anonymous"}),
     ("forgot-password.html", "forgot-password.html", "forgot-password", {}),
-    ("password.html", "password-forced.html", "password-forced", {"forced": True, "requires_login": True, "nav": "none"}),
+    ("password.html", "password-forced.html", "password-forced",
+     {"forced": True, "requires_login": True, "nav": "none"}),
     ("password.html", "password-change.html", "password-change", {"forced": False, "requires_login": True}),
     ("profile.html", "profile.html", "profile", {"requires_login": True}),
     ("logout.html", "logout.html", "logout", {}),
@@ -113,7 +114,7 @@ def compact(source: str) -> str:
 
 def version(asset: Path) -> Path:
     """A copy of `asset` named by its content (site.<hash>.js), which the pages link to: it can
-    be cached for a year, and a new build is seen at once (README, "Deploying on AWS")."""
+    be cached for a year, and a new build is seen at once (docs/deploying.md)."""
     digest = hashlib.sha256(asset.read_bytes()).hexdigest()[:12]
     copy = asset.with_name(f"{asset.stem}.{digest}{asset.suffix}")
     shutil.copyfile(asset, copy)

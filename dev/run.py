@@ -31,6 +31,8 @@ import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from chalicelib.config import load as load_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 STATE_FILE = "run.json"
@@ -201,6 +203,10 @@ class Stack:
         if args.no_captcha:
             overrides["TRACES_CAPTCHA"] = "false"
         stage_values = {**stage_environment(args.stage), "TRACES_SITE_URL": site_url, **overrides}
+        try:
+            load_settings(stage_values)
+        except ValueError as error:
+            raise SystemExit(error) from None          # before anything starts
         self.env = {**os.environ, **stage_values,
                     "AWS_ENDPOINT_URL": moto_url, "AWS_ACCESS_KEY_ID": "testing",
                     "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",

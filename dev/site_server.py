@@ -101,7 +101,8 @@ article {{ border: 1px solid #6b6b6b; margin: 0 0 1.5rem; padding: 0 1rem 1rem; 
 h2 {{ font-size: 1.2rem; margin: .75rem 0 .25rem; }}
 dl {{ display: grid; grid-template-columns: max-content 1fr; gap: 0 1rem; margin: 0 0 .5rem; }}
 dt {{ font-weight: 600; }} dd {{ margin: 0; }}
-pre {{ white-space: pre-wrap; overflow-wrap: anywhere; background: #f2f4f7; padding: .75rem; border-left: 4px solid #5a2d82; }}
+pre {{ white-space: pre-wrap; overflow-wrap: anywhere; background: #f2f4f7; padding: .75rem;
+      border-left: 4px solid #5a2d82; }}
 dd {{ overflow-wrap: anywhere; }}
 a {{ color: #0a4fa3; }}
 :focus-visible {{ outline: 3px solid #ffbf47; box-shadow: 0 0 0 5px #1b1b1b; }}

@@ -167,7 +167,7 @@ def _answer(request, view, params: dict, status: int) -> Response:
         return first.response
     except DomainError as error:
         return error_responses.response(error, language(request))
-    except Exception:  # noqa: BLE001 - logged, and answered without details
+    except Exception:  # logged, and answered without details
         log.exception("unexpected error on %s", request.path if request else "?")
         return error_responses.internal(language(request))
     if isinstance(result, Response):

@@ -12,7 +12,9 @@ and declared on the route (`route(bp, "/accounts", methods=["POST"], body=NEW_AC
 required, additionalProperties, minLength, maxLength, pattern, enum, minimum, maximum, items,
 maxItems, oneOf, anyOf, format. Its messages are the domain's msgids, translated at the edge: a
 `format` names a check of the domain (FORMATS below), and its own message is the answer, so
-that a field says what it said before it had a schema.
+that a field says what it said before it had a schema. It says what `jsonschema` says of every
+schema the API declares (tests/unit/test_schema_checker.py), but for one deliberate difference: a
+number written with a fraction, 1.0, is not an integer here (the domain counts with ints).
 
 Why plain dicts and this small checker rather than a schema library: importing `app` is a Lambda
 cold start, and the schemas of every route are built when it is imported. Importing pydantic
@@ -54,7 +56,7 @@ def or_null(schema: dict) -> dict:
     return {**schema, "type": [*(kinds if isinstance(kinds, list) else [kinds]), "null"]}
 
 
-def string(max_length: int, *, min_length: int | None = None, format: str | None = None,  # noqa: A002
+def string(max_length: int, *, min_length: int | None = None, format: str | None = None,  # noqa: A002 - JSON Schema's word
            pattern: str | None = None, nullable: bool = False, description: str | None = None) -> dict:
     """Text of at most `max_length` characters; with `min_length`, not blank either (the domain
     trims what people type)."""

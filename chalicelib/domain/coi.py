@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .errors import Conflict, Forbidden, N_
-from .vocabulary import (BASE_FOR_EXTRACT, CHECKED, CONSIGNEE, DELETED, DEPLETED, DRAFT, ENTRY,  # noqa: F401
+from .vocabulary import (BASE_FOR_EXTRACT, CHECKED, CONSIGNEE, DELETED, DEPLETED, DRAFT, ENTRY,  # noqa: F401 - the rules' words
                          EXPORTER, IMPORTER, IRREGULARITY, ISSUED, ISSUER, LIST_ROLES, NEW,
                          NOT_RELEASED, PARTIES, RELEASED_CONVENTIONAL, REPLACED, RFL, SIGNED,
                          STATUSES, VERIFIER, VERIFY_OUTCOMES)

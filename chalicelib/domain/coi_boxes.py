@@ -12,7 +12,7 @@ from .errors import Invalid, N_
 from .normalise import FieldError
 from .organisations import (AUTHORITY, CONTROL_BODY, EORI, EU_MEMBER_STATES, OPERATOR,
                             ORGANIC_IMPORTER, VALID)
-from .vocabulary import (DOCUMENT_TYPES, GROSS_UNITS, MAX_CONTAINERS, MAX_DOCUMENTS,  # noqa: F401
+from .vocabulary import (DOCUMENT_TYPES, GROSS_UNITS, MAX_CONTAINERS, MAX_DOCUMENTS,
                          MAX_LINES, MAX_ORIGINS, PROCEDURES, TRANSPORT_MODES, UNITS)
 
 MAX_WEIGHT = Decimal("1000000000")            # a billion of a unit: more is a typing error
@@ -398,7 +398,7 @@ def _kinds(boxes: dict, orgs: dict) -> dict:
         N_("The issuer is a control body or control authority.") if o.kind != CONTROL_BODY else
         N_("This control body does not certify in the country of export.")
         if export_country and o.certifies_in and export_country not in o.certifies_in else None))
-    operator = lambda o: None if o.kind == OPERATOR else N_("Choose an operator.")  # noqa: E731
+    operator = lambda o: None if o.kind == OPERATOR else N_("Choose an operator.")  # noqa: E731 - one rule, three boxes
     check("boxes.box4.exporter", (boxes.get("box4") or {}).get("exporter"), operator)
     check("boxes.rfl.organisation", (boxes.get("rfl") or {}).get("organisation"), operator)
     check("boxes.box12.first_consignee", (boxes.get("box12") or {}).get("first_consignee"), operator)

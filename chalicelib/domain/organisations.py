@@ -9,7 +9,7 @@ from . import jurisdiction, normalise
 from .errors import N_
 from .normalise import FieldError
 from .registration import FieldCollector
-from .vocabulary import AUTHORITY, AUTHORITY_ROLES, CONTROL_BODY, IDENTIFIER_TYPES, KINDS, OPERATOR  # noqa: F401
+from .vocabulary import AUTHORITY, AUTHORITY_ROLES, CONTROL_BODY, IDENTIFIER_TYPES, KINDS, OPERATOR  # noqa: F401 - re-exported
 
 REQUESTED, VALID = "requested", "valid"
 

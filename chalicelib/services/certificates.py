@@ -3,8 +3,6 @@ replacements, the lists, the history, the PDF and the public verification. Each 
 transaction: the COI (conditional on its status and version), its list items, the other COI it
 touches (a replaced COI, the base of an extract, with conditions on the quantities) and the
 history record. E-mails go out after the transaction commits."""
-import base64
-import binascii
 import json
 import re
 import uuid
@@ -19,7 +17,7 @@ from ..domain import coi_boxes as boxes_rules
 from ..domain import normalise
 from ..domain.errors import Conflict, Forbidden, Invalid, N_, NotFound, TooManyRequests
 from ..mail import mailer
-from ..store import audit, base
+from ..store import audit, base, paging
 from ..store import authorisations as roles_store
 from ..store import cois as store
 from ..store.accounts import Account
@@ -653,18 +651,24 @@ def _replace(access: Access, now: datetime) -> Coi:
 LIST_FIELDS = ("status", "role", "number", "cursor")
 
 
-def _cursor_in(value: str) -> str:
+def _cursor_in(value: str, pattern: str) -> str:
+    """The sort key a cursor of a list holds (a string matching `pattern`); 400 for any other."""
     try:
-        sort = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        sort = ""
-    if not re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.+]+#[0-9a-f]{32}", sort):
+        sort = paging.from_cursor(value)
+    except ValueError:
+        sort = None
+    if not isinstance(sort, str) or not re.fullmatch(pattern, sort):
         raise Invalid({"cursor": N_("This value is not valid.")})
     return sort
 
 
 def _cursor_out(sort: str | None) -> str | None:
-    return base64.urlsafe_b64encode(sort.encode()).decode().rstrip("=") if sort else None
+    return paging.to_cursor(sort) if sort else None
+
+
+LISTED_SORT = r"\d{4}-\d\d-\d\dT[\d:.+]+#[0-9a-f]{32}"     # created#coi of coi_parties
+HISTORY_SORT = r"\d{4}-\d\d-\d\dT[\d:.+]+#[0-9a-f]{1,64}"  # at#id of the audit trail
+HISTORY_PAGE = 100
 
 
 def _list_item(item: CoiParty) -> dict:
@@ -707,7 +711,7 @@ def search(current: Current, params: dict) -> dict:
                         roles=access.acting or {found.created_as}, number=found.number,
                         summary=_summary(found), updated_at=found.updated_at)
         return {"items": [_list_item(item)], "next": None}
-    below = _cursor_in(params["cursor"]) if params.get("cursor") else None
+    below = _cursor_in(params["cursor"], LISTED_SORT) if params.get("cursor") else None
     role_filter = None
     for party in rules.LIST_ROLES.get(role, ()):
         clause = CoiParty.roles.contains(party)
@@ -737,12 +741,9 @@ def history(current: Current, coi: Coi | None, params: dict) -> dict:
     access = load(current, coi)
     start = None
     if params.get("cursor"):
-        try:
-            start = {"subject": {"S": f"coi#{coi.id}"},
-                     "at_id": {"S": base64.urlsafe_b64decode(params["cursor"] + "==").decode()}}
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            raise Invalid({"cursor": N_("This value is not valid.")}) from None
-    records, last = audit.page(f"coi#{access.coi.id}", start, 100)
+        start = {"subject": {"S": f"coi#{coi.id}"},
+                 "at_id": {"S": _cursor_in(params["cursor"], HISTORY_SORT)}}
+    records, last = audit.page(f"coi#{access.coi.id}", start, HISTORY_PAGE)
     items = []
     for record in records:
         details = record.details.as_dict() if hasattr(record.details, "as_dict") \
@@ -752,8 +753,7 @@ def history(current: Current, coi: Coi | None, params: dict) -> dict:
                       "status": {"old": record.before, "new": record.after},
                       "changes": json.loads(details.pop("changes", None) or "{}"),
                       "details": details})
-    return {"items": items, "next": base64.urlsafe_b64encode(last["at_id"]["S"].encode()).decode()
-            if last else None}
+    return {"items": items, "next": _cursor_out(last["at_id"]["S"] if last else None)}
 
 
 # --- PDF and public verification ------------------------------------------------------------

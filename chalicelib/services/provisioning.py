@@ -192,7 +192,7 @@ def create_person(email: str, password: str, organisation_id: str, now: datetime
 
 
 def backfill_email_keys() -> dict:
-    """One-off migration (README, "Migrations"): gives every account stored before e-mail
+    """One-off migration (docs/deploying.md, "Migrations"): gives every account stored before e-mail
     addresses were compared case-insensitively its `email_key`, and claims each key in the
     `emails` table. Idempotent. Two accounts whose addresses differ only in case cannot share one
     identity: the older one keeps the claim and both are listed for a person to settle. Reads

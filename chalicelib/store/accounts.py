@@ -6,7 +6,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProject
 from pynamodb.models import Model
 
 from . import paging
-from .base import meta
+from .stage import meta
 
 PENDING = "confirmed"      # value of `queue` while an account waits for its authority
 ACTIVE = "active"          # value of `activity` while a valid account is unlocked
@@ -25,7 +25,7 @@ class ByEmailKey(GlobalSecondaryIndex):
 class ByEmail(GlobalSecondaryIndex):
     """Retired: accounts by the address as typed, which is case-sensitive; nothing queries it.
     Kept for one release so that a deployed table changes one index per CloudFormation update
-    (README, "Migrations"); remove it once every stage ran `dev.admin migrate-email-keys`."""
+    (docs/deploying.md, "Migrations"); remove it once every stage ran `dev.admin migrate-email-keys`."""
 
     class Meta:
         index_name = "by_email"

@@ -5,7 +5,7 @@ from datetime import datetime
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from .base import meta
+from .stage import meta
 
 
 class AuditRecord(Model):

@@ -3,7 +3,7 @@ from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UTCDateTimeA
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from .base import meta
+from .stage import meta
 from .paging import Source
 
 REQUESTED, VALID, REJECTED, SUSPENDED, WITHDRAWN = "requested", "valid", "rejected", "suspended", "withdrawn"

@@ -1,45 +1,18 @@
-"""What every table shares: region, endpoint (moto_server locally), names from the stage prefix,
-and the transaction helpers."""
-import os
+"""Writes and reads across tables: one transaction, conditional writes, consistent reads (each
+table's stage-dependent names and endpoint are in stage.py)."""
 from contextlib import contextmanager
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactGet, TransactWrite
 
-from ..config import settings
-
-
-class _StageMeta(type):
-    """The type of the models' Meta: table name, region and endpoint are read from the settings
-    of the request or job being run, each time pynamodb asks (it connects again when the table
-    name changes)."""
-
-    @property
-    def table_name(cls) -> str:
-        return settings.table(cls.table)
-
-    @property
-    def region(cls) -> str:
-        return settings.region
-
-    @property
-    def host(cls) -> str | None:
-        # AWS_ENDPOINT_URL points boto3 at moto_server locally; pynamodb takes it as `host`.
-        return os.environ.get("AWS_ENDPOINT_URL") or None
-
-
-def meta(name: str):
-    """A pynamodb Meta for table `name` of the current stage."""
-    return _StageMeta("Meta", (), {"table": name, "billing_mode": "PAY_PER_REQUEST"})
+from .accounts import Account
 
 
 def connection() -> Connection:
     """The connection transactions go through: the accounts table's own, so that a transaction
     reuses its botocore client instead of opening a new session and client (about 0.1 s of
     endpoint and service-model loading) on every call."""
-    from .accounts import Account  # accounts imports this module
-
     return Account._get_connection().connection
 
 

@@ -13,7 +13,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from .base import meta
+from .stage import meta
 
 
 class ByNumber(GlobalSecondaryIndex):

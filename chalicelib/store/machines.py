@@ -7,7 +7,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from . import paging
-from .base import cancelled_at, meta, transaction
+from .base import cancelled_at, transaction
+from .stage import meta
 from .cois import RateCounter
 
 

@@ -7,7 +7,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from . import paging
-from .base import meta
+from .stage import meta
 
 OPERATOR, CONTROL_BODY, AUTHORITY = "operator", "control_body", "authority"
 REQUESTED, VALID = "requested", "valid"

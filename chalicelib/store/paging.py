@@ -4,7 +4,10 @@
 A list may come from several Queries read one after the other (its sources), e.g. a validator's
 roles: those of each organisation they administer, then those routed to each authority they
 hold a role in. A position is (source number, DynamoDB's last evaluated key); a cursor is that
-position as opaque text, checked when it comes back (it never reaches DynamoDB unchecked)."""
+position as opaque text, checked when it comes back (it never reaches DynamoDB unchecked).
+
+`to_cursor` and `from_cursor` are the one codec of every list's cursor (a list with its own kind
+of position, like the COIs' sort key, checks what `from_cursor` gives back)."""
 import base64
 import binascii
 import json
@@ -43,19 +46,30 @@ def _key_names(source: Source) -> tuple[str, str]:
     return names, next(k["AttributeName"] for k in index["key_schema"] if k["KeyType"] == "HASH")
 
 
-def encode(number: int, key: dict | None) -> str:
-    raw = json.dumps({"s": number, "k": key}, sort_keys=True, separators=(",", ":")).encode()
+def to_cursor(position) -> str:
+    """A position (any JSON value) as opaque text for a URL."""
+    raw = json.dumps(position, sort_keys=True, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def from_cursor(cursor: str):
+    """The position `to_cursor` wrote; ValueError for text it did not write. The caller checks
+    that the position is one of its list."""
+    if len(cursor) > 2000:
+        raise ValueError("not a cursor")
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValueError("not a cursor") from None
+
+
+def encode(number: int, key: dict | None) -> str:
+    return to_cursor({"s": number, "k": key})
 
 
 def decode(cursor: str, sources: list[Source]) -> tuple[int, dict | None]:
     """The position a cursor of these sources holds; ValueError for anything else."""
-    if len(cursor) > 2000:
-        raise ValueError("not a cursor")
-    try:
-        position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValueError("not a cursor") from None
+    position = from_cursor(cursor)
     number, key = (position.get("s"), position.get("k")) if isinstance(position, dict) else (None, None)
     if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < len(sources) \
             or set(position) != {"s", "k"}:

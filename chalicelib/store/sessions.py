@@ -4,7 +4,7 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, TTLAttribute,
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from .base import meta
+from .stage import meta
 
 
 class ByAccount(GlobalSecondaryIndex):

@@ -3,7 +3,7 @@ removed by DynamoDB TTL after they expire."""
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
-from .base import meta
+from .stage import meta
 
 CONFIRMATION, CAPTCHA = "confirmation", "captcha"
 

@@ -209,7 +209,6 @@ def granted_calls(monkeypatch):
     from chalice import Chalice
 
     from app import app
-    from chalicelib import jobs  # noqa: F401
 
     def acting(function, call):
         def wrapper(*args, **kwargs):

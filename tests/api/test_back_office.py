@@ -192,7 +192,7 @@ def test_reset_password_emails_a_temporary_password_the_authority_never_sees(api
     assert temporary not in json.dumps(authority.get(f"/api/authority/accounts/{ident}").json_body)
     assert "reset_password" in audit_actions(ident)
     # The authority's messages never go to the authority.
-    assert all(RESET != s for s in subjects(mailbox, AUTHORITY[0]))
+    assert all(s != RESET for s in subjects(mailbox, AUTHORITY[0]))
 
 
 def test_reset_password_ends_the_sessions_of_the_person(api, mailbox, authority, new_api):

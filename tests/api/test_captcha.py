@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 
+from chalicelib import config
 from tests.conftest import registration
 
 CODE = "777777"
@@ -14,7 +15,7 @@ CODE = "777777"
 def captcha_on():
     from chalicelib.api import accounts
 
-    with mock.patch.object(accounts, "settings", dataclasses.replace(accounts.settings, captcha_enabled=True)), \
+    with mock.patch.object(accounts, "settings", dataclasses.replace(config.current(), captcha_enabled=True)), \
             mock.patch("chalicelib.services.captcha.new_code", return_value=CODE):
         yield
 
@@ -99,7 +100,7 @@ def test_the_code_is_kept_in_clear_only_when_the_test_hook_is_on(api, captcha_on
     from chalicelib.services import captcha
 
     assert _stored_code(api.get("/api/captcha").json_body["captcha_id"]) is None
-    with mock.patch.object(captcha, "settings", dataclasses.replace(captcha.settings, captcha_test_hook=True)):
+    with mock.patch.object(captcha, "settings", dataclasses.replace(config.current(), captcha_test_hook=True)):
         challenge = api.get("/api/captcha").json_body["captcha_id"]
     assert _stored_code(challenge) == CODE
     assert "code" not in api.get("/api/captcha").json_body  # never in what the API answers
@@ -107,8 +108,6 @@ def test_the_code_is_kept_in_clear_only_when_the_test_hook_is_on(api, captcha_on
 
 @pytest.mark.parametrize("stage", ["prod", "dev", "anything"])
 def test_stages_other_than_local_and_test_refuse_the_hook(monkeypatch, stage):
-    from chalicelib import config
-
     monkeypatch.setenv("TRACES_STAGE", stage)
     monkeypatch.setenv("TRACES_CAPTCHA_TEST_HOOK", "true")
     with pytest.raises(ValueError, match="TRACES_CAPTCHA_TEST_HOOK"):
@@ -119,8 +118,6 @@ def test_stages_other_than_local_and_test_refuse_the_hook(monkeypatch, stage):
 
 @pytest.mark.parametrize("stage", ["local", "test"])
 def test_local_and_test_stages_may_turn_the_hook_on(monkeypatch, stage):
-    from chalicelib import config
-
     monkeypatch.setenv("TRACES_STAGE", stage)
     monkeypatch.setenv("TRACES_CAPTCHA_TEST_HOOK", "true")
     assert config.load().captcha_test_hook is True

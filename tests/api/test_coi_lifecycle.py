@@ -357,6 +357,26 @@ def test_list_pages_with_a_cursor(world):
     assert seen == list(reversed(ids))
 
 
+def test_history_pages_with_a_cursor_and_refuses_a_forged_one(world, monkeypatch):
+    from chalicelib.services import certificates
+    from chalicelib.store import paging
+
+    coi = advanced(world, "submit", "issue")
+    importer = world.person["importer"]
+    monkeypatch.setattr(certificates, "HISTORY_PAGE", 2)
+    seen, cursor = [], None
+    while True:
+        page = importer.get(f"/api/cois/{coi['id']}/history" + (f"?cursor={cursor}" if cursor else "")).json_body
+        seen += [h["action"] for h in page["items"]]
+        cursor = page["next"]
+        if not cursor:
+            break
+    assert seen == ["create", "submit", "issue"]
+    for forged in ("%%%", "bm90LWEta2V5", paging.to_cursor(7), paging.to_cursor("coi#x")):
+        response = importer.get(f"/api/cois/{coi['id']}/history?cursor={forged}")
+        assert response.status_code == 400 and "cursor" in response.json_body["error"]["fields"], forged
+
+
 def test_public_verification_shows_the_status_and_nothing_about_persons(world, api):
     coi = advanced(world, "submit", "issue")
     found = api.get(f"/api/public/cois/{coi['number']}")

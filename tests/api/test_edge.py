@@ -83,14 +83,15 @@ def test_table_names_follow_the_stage_prefix_of_the_moment(monkeypatch):
     assert Account.Meta.table_name == "traces-local-accounts"
 
 
-def test_settings_can_still_be_replaced_as_a_dataclass():
+def test_a_fixed_settings_is_the_current_one_replaced_and_settings_fakes_no_dataclass():
     import dataclasses
 
-    from chalicelib.config import Settings, settings
+    from chalicelib.config import Settings, current, settings
 
-    fixed = dataclasses.replace(settings, captcha_enabled=True)
+    fixed = dataclasses.replace(current(), captcha_enabled=True)
     assert isinstance(fixed, Settings) and fixed.captcha_enabled
     assert fixed.table_prefix == settings.table_prefix
+    assert not dataclasses.is_dataclass(settings)
 
 
 # --- security headers on every response -----------------------------------------------------

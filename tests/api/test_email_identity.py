@@ -1,10 +1,8 @@
 """E-mail identity (SPEC 1.1): one account per address compared case-insensitively as a whole,
 kept as typed for display; at most 64 characters before the @. And the one-off migration of
-accounts stored before (README, "Migrations")."""
-import pytest
-
+accounts stored before (docs/deploying.md, "Migrations")."""
 from tests.api.conftest import error_code, error_fields, logged_in, make_valid, stored, subjects
-from tests.conftest import PASSWORD, registration
+from tests.conftest import registration
 
 TYPED = "Alice.Martin@Bio-Lyon.fr"
 SHOWN = "Alice.Martin@bio-lyon.fr"          # the domain is lower-cased, the local part kept

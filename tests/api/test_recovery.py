@@ -159,7 +159,8 @@ def test_the_new_password_must_differ_from_the_current_one(api, mailbox, authori
     person = temporary_login(new_api, mailbox)
     response = change(person, new_password=PASSWORD)
     assert response.status_code == 400
-    assert error_fields(response) == {"new_password": "Choisissez un mot de passe que vous n'avez pas utilisé récemment."}
+    assert error_fields(response) == {
+        "new_password": "Choisissez un mot de passe que vous n'avez pas utilisé récemment."}
 
 
 def test_the_new_password_must_differ_from_the_last_three(api, mailbox, authority, new_api):

@@ -1,6 +1,6 @@
 """The hourly digest tells the people who decide about the role requests waiting for them."""
 from dev import admin
-from tests.api.test_authorisations import inao, marie, new_operator_with_request, paul  # noqa: F401
+from tests.api.test_authorisations import inao, marie, new_operator_with_request, paul  # noqa: F401 - fixtures
 
 INAO_AGENT = "agent@inao.gouv.fr"
 

@@ -62,7 +62,8 @@ def test_the_person_cannot_set_status_roles_or_email_through_the_profile(api, ma
     make_valid(api, mailbox, authority, EMAIL)
     person = logged_in(new_api, EMAIL)
     for body in ({"status": "valid"}, {"valid_roles": {"FR-DDPP-69": "authority"}}, {"roles": ["authority"]},
-                 {"email": "other@bio-lyon.fr"}, {"password_hash": "x"}, {"first_name": "Marie", "administrator": True}):
+                 {"email": "other@bio-lyon.fr"}, {"password_hash": "x"},
+                 {"first_name": "Marie", "administrator": True}):
         response = person.patch("/api/me", body)
         assert response.status_code == 400, body
         assert set(body) - set(error_fields(response)) <= {"first_name"}

@@ -285,7 +285,8 @@ def test_an_extract_of_a_consignment_released_by_batches(stack, people, new_page
     base = call(importer, stack, tokens["importer"], "POST", "/cois", {"boxes": full_boxes(people, batches=True)})
     for page, key, action, body in ((importer, "importer", "submit", {}), (issuer, "issuer", "issue", {}),
                                     (authority, "authority", "verify", {"outcome": "released_for_extracts"})):
-        base = call(page, stack, tokens[key], "POST", f"/cois/{base['id']}/{action}", {"version": base["version"], **body})
+        base = call(page, stack, tokens[key], "POST", f"/cois/{base['id']}/{action}",
+                    {"version": base["version"], **body})
     assert base["status"] == "base_for_extract"
 
     importer.goto(f"{stack.url}/fr/cois/view.html?id={base['id']}")
@@ -320,6 +321,7 @@ def test_an_extract_of_a_consignment_released_by_batches(stack, people, new_page
 
 
 def test_the_public_verification_page_reached_from_the_qr_code(stack, people, new_page, check):
+    from chalicelib import config
     from chalicelib.services import certificates
 
     page = new_page("fr-FR")
@@ -328,7 +330,7 @@ def test_the_public_verification_page_reached_from_the_qr_code(stack, people, ne
     coi = call(page, stack, token, "POST", f"/cois/{coi['id']}/issue", {"version": coi["version"]})
     # The link the PDF's QR code carries, built by the same function, for this site.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(certificates, "settings", dataclasses.replace(certificates.settings, site_url=stack.url))
+        patch.setattr(certificates, "settings", dataclasses.replace(config.current(), site_url=stack.url))
         link = certificates.verify_url(coi["number"], "en")
     anonymous = new_page("en-GB")
     anonymous.goto(link)

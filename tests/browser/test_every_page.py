@@ -45,7 +45,8 @@ PAGES = [
     ("profile", "person", "profile.html", "#profile:visible", None),
     ("password-change", "person", "password-change.html", "#password-form:visible", None),
     ("roles-request", "person", "roles/request.html?country=FR&q={tag}", "#results-table tbody tr >> nth=1", None),
-    ("roles-request-dialog", "person", "roles/request.html?country=FR&q={tag}", "#results-table tbody tr >> nth=1", "open_request"),
+    ("roles-request-dialog", "person", "roles/request.html?country=FR&q={tag}", "#results-table tbody tr >> nth=1",
+     "open_request"),
     ("operator-new", "person", "roles/new-operator.html", "#f-activities-organic_importer", None),
     ("operator-new-errors", "person", "roles/new-operator.html", "#f-activities-organic_importer", "submit_operator"),
     ("roles-mine", "person", "roles/mine.html", "#roles-table tbody tr >> nth=2", None),
@@ -74,7 +75,8 @@ def world(stack, browser):
     for name, city, eori in ((ORGANISATION, "Saint-Symphorien-sur-Coise", "001"), (OTHER, "Vénissieux", "002")):
         created = setup.request.post(f"{stack.url}/api/organisations", headers={"X-CSRF-Token": csrf}, data={
             "name": name, "country": "FR", "city": city, "postal_code": "69590",
-            "address": "1200 route des Vergers et des Coteaux", "contacts": {"web_site": f"www.{TAG}-fruits-du-lyonnais.fr"},
+            "address": "1200 route des Vergers et des Coteaux",
+            "contacts": {"web_site": f"www.{TAG}-fruits-du-lyonnais.fr"},
             "identifiers": [{"type": "eori", "value": f"FR{TAG.upper()}{eori}"}],
             "activities": ["organic_importer", "organic_first_consignee"], "control_body_id": "FR-BIO-01"})
         assert created.status == 201, created.text()
@@ -151,7 +153,8 @@ def french_problems(page) -> list[str]:
     texts = page.evaluate("""() => {
         const out = [document.title, document.body.innerText];
         document.querySelectorAll('[aria-label], [title], img[alt], [placeholder]').forEach(el => {
-            for (const a of ['aria-label', 'title', 'alt', 'placeholder']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
+            for (const a of ['aria-label', 'title', 'alt', 'placeholder'])
+                if (el.getAttribute(a)) out.push(el.getAttribute(a));
         });
         for (const id of ['texts', 'page-texts']) {
             const el = document.getElementById(id);
@@ -177,11 +180,13 @@ def sideways(page) -> dict:
     that lie (partly) outside the screen."""
     return page.evaluate("""() => {
         const root = document.documentElement, width = root.clientWidth;
-        const out = [...document.querySelectorAll('main button, main a, main input, main select, main textarea, dialog[open] button')]
+        const controls = 'main button, main a, main input, main select, main textarea, dialog[open] button';
+        const out = [...document.querySelectorAll(controls)]
             .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
             .map(el => ({el, r: el.getBoundingClientRect()}))
             .filter(({r}) => r.width && (r.left < -1 || r.right > width + 1))
-            .map(({el, r}) => `${el.tagName.toLowerCase()} "${(el.textContent || el.name || '').trim().slice(0, 40)}" ${Math.round(r.left)}..${Math.round(r.right)}`);
+            .map(({el, r}) => `${el.tagName.toLowerCase()} "${(el.textContent || el.name || '').trim().slice(0, 40)}" `
+                              + `${Math.round(r.left)}..${Math.round(r.right)}`);
         return {scrollWidth: root.scrollWidth, clientWidth: width, outside: out};
     }""")
 
@@ -269,4 +274,5 @@ def test_the_404_page_is_the_site_s_in_the_language_of_the_address(stack, new_pa
         assert response.status == 404
         expect(page.locator("main h1")).to_have_text(heading)
         expect(page.locator("html")).to_have_attribute("lang", lang)
-        assert page.evaluate("getComputedStyle(document.querySelector('.masthead')).backgroundColor") != "rgba(0, 0, 0, 0)"
+        masthead = "getComputedStyle(document.querySelector('.masthead')).backgroundColor"
+        assert page.evaluate(masthead) != "rgba(0, 0, 0, 0)"

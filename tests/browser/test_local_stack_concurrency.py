@@ -67,14 +67,15 @@ def test_racing_confirmations_and_activations_lose_nothing_on_the_local_stack(st
     authority = Client(stack.url)
     assert authority.log_in(*AUTHORITY) == 200
     for trial, email in enumerate(people):
-        confirmations = at_once(*[lambda: Client(stack.url).call("POST", "/accounts/confirm",
+        confirmations = at_once(*[lambda email=email: Client(stack.url).call("POST", "/accounts/confirm",
                                                               {"token": tokens[email]})] * AT_ONCE)
         assert sorted(s for s, _ in confirmations) == [200] + [404] * (AT_ONCE - 1), (trial, confirmations)
         status, found = authority.call("GET", f"/authority/accounts?email=race-{trial}@")
         assert status == 200 and [a["status"] for a in found] == ["confirmed"], (trial, found)
 
         ident = found[0]["id"]
-        activations = at_once(*[lambda: authority.call("POST", f"/authority/accounts/{ident}/activate")] * AT_ONCE)
+        activations = at_once(*[lambda ident=ident: authority.call("POST", f"/authority/accounts/{ident}/activate")]
+                              * AT_ONCE)
         assert sorted(s for s, _ in activations) == [200] + [409] * (AT_ONCE - 1), (trial, activations)
         status, account = authority.call("GET", f"/authority/accounts/{ident}")
         assert (status, account["status"]) == (200, "valid"), (trial, account)

@@ -66,8 +66,8 @@ def test_first_consignee_and_batches_exclude_each_other():
     assert "boxes.box12" in error.value.fields
 
 
-def _org(id, kind, country, **kw):
-    return OrgFacts(id=id, kind=kind, status=kw.pop("status", "valid"), country=country, **kw)
+def _org(ident, kind, country, **kw):
+    return OrgFacts(id=ident, kind=kind, status=kw.pop("status", "valid"), country=country, **kw)
 
 
 ORGS = {

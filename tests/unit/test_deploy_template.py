@@ -150,7 +150,7 @@ def test_logins_are_throttled_and_failed_jobs_are_kept_and_alarmed(resources):
               for m in resources["RestAPI"]["Properties"]["MethodSettings"]}
     assert limits[("/*", "*")] and limits[("/~1api~1session", "POST")] <= 10
     routes = template._app().routes
-    assert all(method in routes[path].keys() for path, method in template.HASHING_ROUTES)
+    assert all(method in routes[path] for path, method in template.HASHING_ROUTES)
     failures = of_type(resources, "AWS::Lambda::EventInvokeConfig")
     assert {f["Properties"]["FunctionName"]["Ref"] for f in failures.values()} == {"LockInactive", "AuthorityDigest"}
     assert all(f["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
