@@ -30,3 +30,10 @@ def authority_digest(event):
     from chalicelib.jobs import authority_digest as job
 
     return {"sent": job.run(now())}
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def deliver_webhooks(event):
+    from chalicelib.jobs import deliver_webhooks as job
+
+    return {"handled": job.run(now())}

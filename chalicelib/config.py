@@ -24,7 +24,8 @@ VARIABLES = ("TRACES_STAGE", "TRACES_TABLE_PREFIX", "AWS_DEFAULT_REGION", "TRACE
              "TRACES_CONFIRMATION_MINUTES", "TRACES_TEMPORARY_PASSWORD_HOURS",
              "TRACES_SESSION_IDLE_MINUTES", "TRACES_SESSION_MAX_HOURS", "TRACES_INACTIVITY_DAYS",
              "TRACES_MAX_BODY_BYTES", "TRACES_MAIL_PER_HOUR", "TRACES_PASSWORD_HASH_PROFILE",
-             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET", "TRACES_API_KEY_PER_MINUTE")
+             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET", "TRACES_API_KEY_PER_MINUTE",
+             "TRACES_WEBHOOK_QUEUE_URL", "TRACES_WEBHOOK_LOOPBACK")
 # The stages where automated tests may read the anti-automation code (TRACES_CAPTCHA_TEST_HOOK:
 # each challenge then keeps its code in clear in the tokens table). Any other stage refuses it.
 TEST_HOOK_STAGES = ("local", "test")
@@ -53,6 +54,8 @@ class Settings:
     password_hash_profile: str
     origin_secret: str
     api_key_per_minute: int
+    webhook_queue_url: str
+    webhook_loopback: bool
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -112,9 +115,17 @@ def load(environ=None) -> Settings:
         origin_secret=env("TRACES_ORIGIN_SECRET", ""),
         # Requests each API key may make per minute (SPEC 5.1).
         api_key_per_minute=number("TRACES_API_KEY_PER_MINUTE", "120"),
+        # On AWS, the webhook queue of the stage (deploy/template.py); empty: the queue of the
+        # table prefix, made on first use (local and test).
+        webhook_queue_url=env("TRACES_WEBHOOK_QUEUE_URL", ""),
+        # Webhooks to http://127.0.0.1 (a receiver on this machine): local and test stages only.
+        webhook_loopback=flag("TRACES_WEBHOOK_LOOPBACK", "false"),
     )
     if not found.site_url.startswith(("https://", "http://")):
         wrong["TRACES_SITE_URL"] = f"{found.site_url!r} is not an http(s) address"
+    if found.webhook_loopback and found.stage not in TEST_HOOK_STAGES:
+        wrong["TRACES_WEBHOOK_LOOPBACK"] = (f"refused in stage {found.stage!r}: only "
+                                            f"{' and '.join(TEST_HOOK_STAGES)} may turn it on")
     if found.captcha_test_hook and found.stage not in TEST_HOOK_STAGES:
         wrong["TRACES_CAPTCHA_TEST_HOOK"] = (f"refused in stage {found.stage!r}: only "
                                              f"{' and '.join(TEST_HOOK_STAGES)} may turn it on")

@@ -46,10 +46,18 @@ ACCESS = {
         "rate_limits": "UpdateItem",
         "api_keys": "GetItem PutItem UpdateItem Query:by_organisation",
         "idempotency": "GetItem PutItem UpdateItem DeleteItem",
+        "webhooks": "GetItem PutItem UpdateItem Query:by_organisation",
+        "webhook_deliveries": "PutItem Query:table",
     },
     "lock_inactive": {
         "accounts": "UpdateItem Query:activity",
         "audit": "PutItem",
+    },
+    "deliver_webhooks": {
+        "webhooks": "GetItem UpdateItem Query:by_organisation",
+        "webhook_deliveries": "PutItem",
+        "authorisations": "Query:by_organisation",
+        "accounts": "BatchGetItem",
     },
     "authority_digest": {
         "accounts": "BatchGetItem Query:pending",

@@ -22,7 +22,7 @@ from ..store import authorisations as roles_store
 from ..store import cois as store
 from ..store.accounts import Account
 from ..store.cois import Coi, CoiParty
-from . import directory
+from . import directory, webhooks
 from .sessions import Current
 
 STALE = N_("Someone changed this certificate meanwhile; reload it.")
@@ -442,7 +442,7 @@ def _deplete_if_nothing_remains(base_coi: Coi, now: datetime) -> None:
     except TransactWriteError:
         return   # something remains (or the base moved on): nothing to do
     base_coi.status = rules.DEPLETED
-    _notify(base_coi, "deplete", rules.DEPLETED, None)
+    _notify(base_coi, "deplete", rules.DEPLETED, None, now)
 
 
 # --- transitions ---------------------------------------------------------------------------
@@ -464,6 +464,7 @@ def act(access: Access, action: str, data: dict, now: datetime) -> tuple[dict, i
         raise Conflict(STALE, code="stale_version")
     if action == "extracts":
         extract = _extract(access, data, now)
+        _announce(extract, action, now)
         return view(extract, Access(current, extract).allowed), 201
     if action == "replace":
         _only(data)
@@ -477,7 +478,7 @@ def act(access: Access, action: str, data: dict, now: datetime) -> tuple[dict, i
                       after, change.pop("changes", None), **change)
     extra = _EXTRA_WRITES.get(action)
     _save(coi, record, now, (before, version), extra(access, now) if extra else None)
-    _notify(coi, action, after, current.account)
+    _notify(coi, action, after, current.account, now)
     return view(coi, Access(current, coi).allowed), 200
 
 
@@ -642,7 +643,7 @@ def _replace(access: Access, now: datetime) -> Coi:
 
     _save(new, record, now, None, writes)
     old.replaced_by = new.id
-    _notify(old, "replace", old.status, account)
+    _notify(old, "replace", old.status, account, now)
     return new
 
 
@@ -809,9 +810,16 @@ def recipients(organisations) -> list[Account]:
     return [a for a in Account.batch_get(sorted(ids)) if a.status == "valid"] if ids else []
 
 
-def _notify(coi: Coi, action: str, status_after: str, actor: Account | None) -> None:
-    """After the write: an e-mail to each person of the parties the transition concerns, in
-    their language and format, with the link to the COI's page."""
+def _announce(coi: Coi, action: str, now: datetime) -> None:
+    """After the write: the webhook event, for the organisations the COI shows for."""
+    webhooks.emit(action, {"id": coi.id, "number": coi.number, "status": coi.status,
+                           "version": int(coi.version)}, set(_listing(coi)), now)
+
+
+def _notify(coi: Coi, action: str, status_after: str, actor: Account | None, now: datetime) -> None:
+    """After the write: the webhook event, and an e-mail to each person of the parties the
+    transition concerns, in their language and format, with the link to the COI's page."""
+    _announce(coi, action, now)
     named = rules.parties_of(coi.boxes)
     organisations = {named[p] for p in rules.notified(action, status_after) if p in named}
     for person in recipients(organisations):

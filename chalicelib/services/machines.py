@@ -24,7 +24,7 @@ PAGE = 50
 
 # --- the administrators' side -------------------------------------------------------------
 
-def _administered(current: Current, organisation_id: str) -> None:
+def administered(current: Current, organisation_id: str) -> None:
     """Only a person administering the organisation manages its keys (not a key)."""
     if current.session is None or organisation_id not in current.account.administered:
         raise Forbidden(N_("Only the administrators of this organisation may manage its API keys."))
@@ -39,7 +39,7 @@ def listed(key: ApiKey) -> dict:
 
 def create(current: Current, organisation_id: str, data: dict, now: datetime) -> dict:
     """A new key: the secret is in this answer only; the table keeps its hash."""
-    _administered(current, organisation_id)
+    administered(current, organisation_id)
     expires_at = rules.expiry(data["expires_at"], now)
     key_id, secret = secrets.token_hex(8), credentials.new_token()
     key = ApiKey(key_id, organisation_id=organisation_id, name=data["name"].strip(),
@@ -55,7 +55,7 @@ def create(current: Current, organisation_id: str, data: dict, now: datetime) ->
 
 def keys(current: Current, organisation_id: str, cursor: str | None) -> dict:
     """A page of the organisation's keys, newest first, revoked ones included."""
-    _administered(current, organisation_id)
+    administered(current, organisation_id)
     try:
         page = store.of_organisation(organisation_id, cursor, PAGE)
     except ValueError:
@@ -66,7 +66,7 @@ def keys(current: Current, organisation_id: str, cursor: str | None) -> dict:
 def revoke(current: Current, organisation_id: str, key_id: str, now: datetime) -> None:
     """Revokes at once: the next request with the key is refused, whatever instance answers it
     (each request reads its key). Revoking a revoked key changes nothing."""
-    _administered(current, organisation_id)
+    administered(current, organisation_id)
     try:
         key = ApiKey.get(key_id, consistent_read=True) if 0 < len(key_id) <= 64 else None
     except ApiKey.DoesNotExist:

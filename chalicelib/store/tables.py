@@ -3,13 +3,15 @@ from .accounts import Account, EmailClaim
 from .audit import AuditRecord
 from .cois import Coi, CoiNumber, CoiParty, RateCounter
 from .machines import ApiKey, IdempotencyRecord
+from .webhooks import Delivery, Webhook
 from .authorisations import Authorisation
 from .organisations import IdentifierClaim, Organisation
 from .sessions import Session
 from .tokens import Token
 
 MODELS = (Account, EmailClaim, Session, Token, Organisation, IdentifierClaim, Authorisation,
-          AuditRecord, Coi, CoiParty, CoiNumber, RateCounter, ApiKey, IdempotencyRecord)
+          AuditRecord, Coi, CoiParty, CoiNumber, RateCounter, ApiKey, IdempotencyRecord,
+          Webhook, Delivery)
 
 
 def create_all() -> list[str]:
