@@ -25,6 +25,7 @@ ANSWER = "Mont Blanc"
 def aws():
     from moto import mock_aws
 
+    from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
     from dev import admin
@@ -33,6 +34,7 @@ def aws():
         for model in MODELS:
             model._connection = None
         mailer.reset_client()
+        queue.reset_client()
         assert admin.main(["init"]) == 0
         yield
 

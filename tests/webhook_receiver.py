@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import threading
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -25,7 +26,8 @@ class Receiver:
             def do_POST(self):  # noqa: N802 - the standard library's name
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 signature = self.headers.get("Traces-Signature", "")
-                receiver.received.append({"path": self.path, "body": json.loads(body),
+                receiver.received.append({"at": datetime.now(timezone.utc), "path": self.path,
+                                          "body": json.loads(body),
                                           "signature": signature,
                                           "verified": bool(receiver.secret) and verified(receiver.secret, signature, body)})
                 self.send_response(receiver.answer)

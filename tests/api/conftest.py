@@ -53,6 +53,7 @@ def aws():
     from moto.ses.models import ses_backends
 
     from chalicelib.config import settings
+    from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
     from dev import admin
@@ -64,6 +65,7 @@ def aws():
         for model in MODELS:
             model._connection = None
         mailer.reset_client()
+        queue.reset_client()
         backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
         if "tables" in _INITIALISED:
             backend.tables = copy.deepcopy(_INITIALISED["tables"])
