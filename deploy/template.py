@@ -266,7 +266,11 @@ def operations(stage: str) -> dict:
         # the API handler: the literal name also lets CloudFormation create it first.
         found[log_group_id(function)] = {"Properties": {"LogGroupName": f"/aws/lambda/{name}"}}
     found["APIHandler"]["Properties"]["Environment"] = {
-        "Variables": {"TRACES_ORIGIN_SECRET": {"Ref": "OriginSecret"}}}
+        "Variables": {"TRACES_ORIGIN_SECRET": {"Ref": "OriginSecret"},
+                      "TRACES_WEBHOOK_QUEUE_URL": {"Ref": "WebhookQueue"}}}
+    found[names[WEBHOOK_FUNCTION]]["Properties"]["Environment"] = {
+        "Variables": {"TRACES_WEBHOOK_QUEUE_URL": {"Ref": "WebhookQueue"}}}
+    found.update(webhook_queues(stage))
     rate, burst = API_THROTTLE
     limits = [("/*", "*", rate, burst)] + [("/" + path.replace("/", "~1"), method, r, b)
                                            for (path, method), (r, b) in sorted(HASHING_ROUTES.items())]
@@ -297,6 +301,34 @@ def operations(stage: str) -> dict:
                 "FunctionName": {"Ref": logical_id}, "Qualifier": "$LATEST", "MaximumRetryAttempts": 2,
                 "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["JobFailures", "Arn"]}}}}}
     return found
+
+
+WEBHOOK_FUNCTION = "deliver_webhooks"
+WEBHOOK_RECEIPTS = 5            # a message whose handling failed this often goes to the dead letters
+
+
+def webhook_queues(stage: str) -> dict:
+    """The webhook queue (SPEC 5.1: at least once) and its dead-letter queue: a message that
+    fails to be handled five times (a crash, not a refusing endpoint: those are retried by the
+    code for 24 hours) is kept 14 days there, with an alarm."""
+    return {
+        "WebhookDeadLetters": {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": f"traces-{stage}-webhook-dead-letters", "MessageRetentionPeriod": 1209600,
+            "SqsManagedSseEnabled": True}},
+        "WebhookQueue": {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": f"traces-{stage}-webhooks", "MessageRetentionPeriod": 172800,
+            "VisibilityTimeout": 180, "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["WebhookDeadLetters", "Arn"]},
+                              "maxReceiveCount": WEBHOOK_RECEIPTS}}},
+        "WebhookDeadLettersWaiting": _alarm(
+            "A webhook message failed to be handled five times: it is in the dead-letter queue",
+            "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
+            {"Fn::GetAtt": ["WebhookDeadLetters", "QueueName"]}, "Maximum", 300)}
+
+
+# What the functions do with the webhook queue.
+QUEUE_ACCESS = {API_FUNCTION: ["sqs:SendMessage"],
+                WEBHOOK_FUNCTION: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]}
 
 
 # What API Gateway answers itself, before the function runs -> the status it answers with
@@ -401,6 +433,9 @@ def policy(stage: str, function: str) -> dict:
          "Condition": {"StringEquals": {"ses:FromAddress": sender}}},
         {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
          "Resource": [{"Fn::Sub": log_group}]}]
+    if function in QUEUE_ACCESS:
+        statements.append({"Sid": "WebhookQueue", "Effect": "Allow", "Action": QUEUE_ACCESS[function],
+                           "Resource": [{"Fn::GetAtt": ["WebhookQueue", "Arn"]}]})
     if function != API_FUNCTION:
         statements.append({"Sid": "Failures", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": [{"Fn::GetAtt": ["JobFailures", "Arn"]}]})
