@@ -95,9 +95,10 @@ def webhook_deliveries(organisation_id, webhook_id):
                                params.get("cursor"))
 
 
-@route(bp, WEBHOOKS + "/{webhook_id}/ping", methods=["POST"], login=True, returns=ATTEMPT)
+@route(bp, WEBHOOKS + "/{webhook_id}/ping", methods=["POST"], status=202, login=True,
+       returns={"type": "object", "required": ["event_id"], "properties": {"event_id": TEXT}})
 def ping_webhook(organisation_id, webhook_id):
-    """Send a `ping` event to the endpoint now; answers with the attempt."""
+    """Send a `ping` event to the endpoint (tried once, through the queue: see its deliveries)."""
     current = security.current(bp.current_request)
     return webhooks.ping(current, organisation_id, webhook_id, now())
 

@@ -110,10 +110,11 @@ def _position(cursor: str) -> str:
 
 
 def ping(current: Current, organisation_id: str, webhook_id: str, now: datetime) -> dict:
-    """Sends a `ping` event to the endpoint now and answers with the attempt."""
+    """Queues a `ping` event for the endpoint (one attempt, shown in its delivery log)."""
     webhook = _endpoint(current, organisation_id, webhook_id)
     event = rules.payload(uuid.uuid4().hex, rules.PING, now, None)
-    return _attempt_view(_send(webhook, event, 1, now))
+    queue.send(_delivery(webhook, event, 1, now))
+    return {"event_id": event["id"]}
 
 
 def reenable(current: Current, organisation_id: str, webhook_id: str, now: datetime) -> dict:
@@ -164,7 +165,7 @@ def _delivery(webhook: Webhook, event: dict, attempt: int, first_try: datetime) 
 
 
 def _send(webhook: Webhook, event: dict, attempt: int, now: datetime) -> Delivery:
-    """One signed POST, logged."""
+    """One signed POST, logged (the log is what the endpoint's page shows)."""
     body = json.dumps(event, sort_keys=True, separators=(",", ":")).encode()
     signature = rules.signature(webhook.secret, int(now.timestamp()), body)
     status, error, duration = post.send(webhook.url, body, {rules.SIGNATURE_HEADER: signature},
@@ -178,8 +179,8 @@ def _send(webhook: Webhook, event: dict, attempt: int, now: datetime) -> Deliver
 
 def _try(webhook: Webhook, event: dict, attempt: int, first_try: datetime, now: datetime) -> None:
     """An attempt; after a failure, the next one later through the queue, or past 24 hours the
-    endpoint disabled and its administrators told."""
-    if rules.delivered(_send(webhook, event, attempt, now).status):
+    endpoint disabled and its administrators told. A ping is tried once."""
+    if rules.delivered(_send(webhook, event, attempt, now).status) or event["type"] == rules.PING:
         return
     if not rules.given_up(first_try, now):
         queue.send(_delivery(webhook, event, attempt + 1, first_try), rules.retry_in(attempt))

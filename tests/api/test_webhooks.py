@@ -114,17 +114,24 @@ def test_ping_sends_a_test_event_and_logs_it(world, receiver):
     endpoint = register(world, receiver.url)
     receiver.secret = endpoint["secret"]
     response = world.person["importer"].post(f"{hooks(world)}/{endpoint['id']}/ping")
-    assert response.status_code == 200 and response.json_body["status"] == 200
+    assert response.status_code == 202
+    deliver()
     assert receiver.received[0]["body"]["type"] == "ping" and receiver.received[0]["verified"]
+    assert receiver.received[0]["body"]["id"] == response.json_body["event_id"]
     log = world.person["importer"].get(f"{hooks(world)}/{endpoint['id']}/deliveries").json_body["items"]
     assert [(a["type"], a["status"]) for a in log] == [("ping", 200)]
+
+
+def last_attempt(world, endpoint) -> dict:
+    return world.person["importer"].get(f"{hooks(world)}/{endpoint['id']}/deliveries").json_body["items"][0]
 
 
 def test_a_redirect_is_a_failure_and_is_not_followed(world, receiver):
     endpoint = register(world, receiver.url)
     receiver.answer, receiver.headers = 302, {"Location": "http://169.254.169.254/latest/meta-data/"}
-    response = world.person["importer"].post(f"{hooks(world)}/{endpoint['id']}/ping")
-    assert response.json_body["status"] == 302 and len(receiver.received) == 1
+    world.person["importer"].post(f"{hooks(world)}/{endpoint['id']}/ping")
+    deliver()
+    assert last_attempt(world, endpoint)["status"] == 302 and len(receiver.received) == 1
 
 
 @pytest.mark.parametrize("url", [
@@ -152,8 +159,10 @@ def test_the_address_is_checked_again_at_delivery(world, monkeypatch):
     monkeypatch.setattr(post, "resolve", lambda host, port: answers[host])
     endpoint = register(world, "https://erp.example.com/hooks")
     answers["erp.example.com"] = ["10.0.0.5"]           # a rebinding DNS
-    response = world.person["importer"].post(f"{hooks(world)}/{endpoint['id']}/ping")
-    assert response.json_body["status"] is None and response.json_body["error"]
+    world.person["importer"].post(f"{hooks(world)}/{endpoint['id']}/ping")
+    deliver()
+    attempt = last_attempt(world, endpoint)
+    assert attempt["status"] is None and attempt["error"] == "This address does not lead to a public server."
 
 
 def test_unknown_events_and_strangers_are_refused(world, receiver):
