@@ -54,6 +54,7 @@ def calls_per_operation() -> bool:
     from moto import mock_aws
 
     from app import app
+    from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
     from dev import admin
@@ -65,6 +66,7 @@ def calls_per_operation() -> bool:
         for model in MODELS:
             model._connection = None
         mailer.reset_client()
+        queue.reset_client()
         admin.main(["init"])
         admin.main(["create-user", AUTHORITY[0], "--password", AUTHORITY[1], "--organisation", AUTHORITY[2]])
         person, agent, box = Api(client), Api(client), Mailbox()
@@ -167,6 +169,7 @@ def inactivity_reads(scale: Scale = FULL) -> bool:
     from moto import mock_aws
 
     from chalicelib.jobs import lock_inactive
+    from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.accounts import ACTIVE, Account
     from chalicelib.store.tables import MODELS
@@ -179,6 +182,7 @@ def inactivity_reads(scale: Scale = FULL) -> bool:
             for model in MODELS:
                 model._connection = None
             mailer.reset_client()
+            queue.reset_client()
             admin.main(["init"])
             with Account.batch_write() as batch:
                 for n in range(total):
@@ -232,6 +236,7 @@ def coi_pdf(scale: Scale = FULL, lines: int = 10) -> bool:
 
 
 def _fresh_tables():
+    from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
     from dev import admin
@@ -239,6 +244,7 @@ def _fresh_tables():
     for model in MODELS:
         model._connection = None
     mailer.reset_client()
+    queue.reset_client()
     admin.main(["init"])
 
 
