@@ -36,3 +36,69 @@ def test_the_local_system_delivers_signed_webhooks_to_a_receiver_on_this_machine
         assert status == 200 and [(a["type"], a["status"]) for a in log["items"]] == [("ping", 200)]
     finally:
         receiver.close()
+
+
+def test_an_administrator_manages_keys_and_webhooks_on_the_organisation_page(stack, new_page, check):
+    import urllib.error
+    import urllib.request
+    from datetime import date, timedelta
+
+    from playwright.sync_api import expect
+
+    created = stack.admin("create-organisation", "FR-OP-HOOKS-2", "--kind", "operator",
+                          "--name", "Maille Import", "--country", "FR", "--city", "Lyon",
+                          "--postal-code", "69002", "--activities", "organic_importer",
+                          "--eori", "FR12345678998", "--control-body", "FR-BIO-01")
+    organisation = re.search(r": (\S+) \(", created).group(1)
+    stack.admin("create-user", "hooks@maille.example.fr", "--password", PASSWORD,
+                "--organisation", "FR-OP-HOOKS-2")
+
+    def status_with(key: str) -> int:
+        request = urllib.request.Request(f"{stack.url}/api/cois", headers={"Authorization": f"Bearer {key}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    page = new_page("en-GB")
+    page.goto(f"{stack.url}/en/login.html")
+    page.locator("#f-email").fill("hooks@maille.example.fr")
+    page.locator("#f-password").fill(PASSWORD)
+    page.locator("#f-password").press("Enter")
+    expect(page).not_to_have_url(re.compile(r"login\.html"))
+    page.goto(f"{stack.url}/en/roles/organisation.html?id={organisation}")
+    expect(page.locator("#org-keys")).to_be_visible()
+    check(page, "organisation-keys-and-webhooks")
+
+    keys = page.locator("#key-form")
+    keys.get_by_label("Name").fill("ERP")
+    keys.get_by_label("Access").select_option("write")
+    keys.get_by_label("Last day of use").fill((date.today() + timedelta(days=90)).isoformat())
+    keys.get_by_role("button", name="Create the key").click()
+    expect(page.locator("#key-secret")).to_be_visible()
+    key = page.locator("#key-secret .js-secret").inner_text()
+    assert key.startswith(f"trc_{organisation}.") and status_with(key) == 200
+    page.get_by_role("button", name="Revoke ERP").click()
+    expect(page.locator(".js-keys")).to_contain_text("Revoked")
+    assert status_with(key) == 401
+
+    receiver = Receiver()
+    try:
+        hooks = page.locator("#hook-form")
+        hooks.get_by_label("Address (https://)").fill(receiver.url)
+        hooks.get_by_label("coi.issued").check()
+        hooks.get_by_role("button", name="Add the webhook").click()
+        expect(page.locator("#hook-secret")).to_be_visible()
+        receiver.secret = page.locator("#hook-secret .js-secret").inner_text()
+        page.get_by_role("button", name="Send a test event").click()
+        deadline = time.monotonic() + 60
+        while not receiver.received and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert [(r["body"]["type"], r["verified"]) for r in receiver.received] == [("ping", True)]
+        page.get_by_role("button", name="Deliveries").click()
+        expect(page.locator(".js-attempts")).to_contain_text("ping")
+        expect(page.locator(".js-attempts")).to_contain_text("200")
+        check(page, "organisation-webhook-deliveries")
+    finally:
+        receiver.close()
