@@ -33,6 +33,13 @@ def authority_digest(event):
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))
+def deliver_outbox(event):
+    from chalicelib.jobs import deliver_outbox as job
+
+    return {"delivered": job.run(now())}
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
 def deliver_webhooks(event):
     from chalicelib.jobs import deliver_webhooks as job
 

@@ -44,6 +44,7 @@ ACCESS = {
         "coi_parties": "PutItem UpdateItem DeleteItem Query:table,by_status",
         "coi_numbers": "UpdateItem",
         "rate_limits": "UpdateItem",
+        "outbox": "PutItem DeleteItem",
         "api_keys": "GetItem PutItem UpdateItem Query:by_organisation",
         "idempotency": "GetItem PutItem UpdateItem DeleteItem",
         "webhooks": "GetItem PutItem UpdateItem Query:by_organisation",
@@ -62,6 +63,14 @@ ACCESS = {
     "authority_digest": {
         "accounts": "BatchGetItem Query:pending",
         "authorisations": "Query:by_organisation,role_queue",
+    },
+    "deliver_outbox": {
+        "outbox": "PutItem UpdateItem DeleteItem Query:due",
+        "accounts": "BatchGetItem",
+        "authorisations": "Query:by_organisation",
+        "cois": "GetItem UpdateItem",
+        "coi_parties": "UpdateItem",
+        "audit": "PutItem",
     },
 }
 
@@ -266,10 +275,10 @@ def operations(stage: str) -> dict:
         # the API handler: the literal name also lets CloudFormation create it first.
         found[log_group_id(function)] = {"Properties": {"LogGroupName": f"/aws/lambda/{name}"}}
     found["APIHandler"]["Properties"]["Environment"] = {
-        "Variables": {"TRACES_ORIGIN_SECRET": {"Ref": "OriginSecret"},
-                      "TRACES_WEBHOOK_QUEUE_URL": {"Ref": "WebhookQueue"}}}
-    found[names[WEBHOOK_FUNCTION]]["Properties"]["Environment"] = {
-        "Variables": {"TRACES_WEBHOOK_QUEUE_URL": {"Ref": "WebhookQueue"}}}
+        "Variables": {"TRACES_ORIGIN_SECRET": {"Ref": "OriginSecret"}}}
+    for function in QUEUE_ACCESS:        # the functions that use the webhook queue know its URL
+        found[names[function]]["Properties"].setdefault("Environment", {"Variables": {}})[
+            "Variables"]["TRACES_WEBHOOK_QUEUE_URL"] = {"Ref": "WebhookQueue"}
     found.update(webhook_queues(stage))
     rate, burst = API_THROTTLE
     limits = [("/*", "*", rate, burst)] + [("/" + path.replace("/", "~1"), method, r, b)
@@ -326,8 +335,9 @@ def webhook_queues(stage: str) -> dict:
             {"Fn::GetAtt": ["WebhookDeadLetters", "QueueName"]}, "Maximum", 300)}
 
 
-# What the functions do with the webhook queue.
-QUEUE_ACCESS = {API_FUNCTION: ["sqs:SendMessage"],
+# What the functions do with the webhook queue: the API and the outbox's job publish the events
+# (services/webhooks.py `publish`), deliver_webhooks reads them.
+QUEUE_ACCESS = {API_FUNCTION: ["sqs:SendMessage"], "deliver_outbox": ["sqs:SendMessage"],
                 WEBHOOK_FUNCTION: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]}
 
 

@@ -104,6 +104,15 @@ def migrate_email_keys() -> None:
               f"(the oldest account keeps the address)", file=sys.stderr)
 
 
+def migrate_coi_lists() -> None:
+    """After upgrading data made before the COI lists by role (README, Migrations)."""
+    from chalicelib.services import certificates
+    from chalicelib.store.cois import Coi
+
+    relisted = sum(certificates.relist(coi) for coi in Coi.scan())
+    print(f"COIs listed again: {relisted}")
+
+
 def _list(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
@@ -124,10 +133,10 @@ def create_organisation(args, now: datetime) -> None:
 
 
 def job(args, now: datetime) -> None:
-    from chalicelib.jobs import authority_digest, deliver_webhooks, lock_inactive
+    from chalicelib.jobs import authority_digest, deliver_outbox, deliver_webhooks, lock_inactive
 
     jobs = {"lock_inactive": lock_inactive.run, "authority_digest": authority_digest.run,
-            "deliver_webhooks": deliver_webhooks.run}
+            "deliver_outbox": deliver_outbox.run, "deliver_webhooks": deliver_webhooks.run}
     print(f"{args.name}: {jobs[args.name](now)}")
 
 
@@ -178,8 +187,10 @@ def _parser() -> argparse.ArgumentParser:
     organisation.add_argument("--competence", help="comma-separated sections of an authority: organic,...")
     organisation.add_argument("--now")
     commands.add_parser("migrate-email-keys")
+    commands.add_parser("migrate-coi-lists")
     run = commands.add_parser("job")
-    run.add_argument("name", choices=["lock_inactive", "authority_digest", "deliver_webhooks"])
+    run.add_argument("name", choices=["lock_inactive", "authority_digest", "deliver_outbox",
+                                      "deliver_webhooks"])
     webhooks = commands.add_parser("deliver-webhooks")
     webhooks.add_argument("--every", type=float, default=2.0, help="seconds between readings of the queue")
     run.add_argument("--now")
@@ -200,6 +211,8 @@ def main(argv=None) -> int:
             create_user(args, now)
         elif args.command == "migrate-email-keys":
             migrate_email_keys()
+        elif args.command == "migrate-coi-lists":
+            migrate_coi_lists()
         elif args.command == "create-organisation":
             create_organisation(args, now)
         elif args.command == "deliver-webhooks":

@@ -32,6 +32,19 @@ def per_thread_requests(app) -> None:
         "lambda_context": per_thread("lambda_context")})
 
 
+def make_server(app, config, host: str, port: int):
+    """Chalice's local server for `app`, each thread with its own request, its socket queueing a
+    burst of connections (dev/site_server.py LISTEN_BACKLOG)."""
+    from chalice.local import create_local_server
+
+    from dev.site_server import listen_for_bursts
+
+    per_thread_requests(app)
+    server = create_local_server(app, config, host, port)
+    listen_for_bursts(server.server)
+    return server
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="local")
@@ -41,16 +54,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from chalice.cli.factory import CLIFactory
-    from chalice.local import create_local_server
 
     factory = CLIFactory(str(ROOT), environ=os.environ)
     config = factory.create_config_obj(chalice_stage_name=args.stage)
     environment = dict(config.environment_variables)
     environment.update(item.split("=", 1) for item in args.env)
     os.environ.update(environment)
-    app = factory.load_chalice_app()
-    per_thread_requests(app)
-    server = create_local_server(app, config, args.host, args.port)
+    server = make_server(factory.load_chalice_app(), config, args.host, args.port)
     print(f"API on http://{args.host}:{args.port}/api (stage {args.stage})", flush=True)
     try:
         server.serve_forever()

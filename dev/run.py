@@ -11,7 +11,7 @@
 4. starts the API (Chalice's local server, stage `local`, see dev/api_server.py);
 5. serves the site, /api and the development mailbox on one origin (dev/site_server.py);
 6. runs the scheduled jobs on their schedule: authority_digest hourly, lock_inactive daily at
-   02:15 UTC (as app.py declares them);
+   02:15 UTC, deliver_outbox every minute (as app.py declares them);
 7. delivers webhooks: the queue (moto's SQS) read every two seconds (`dev.admin
    deliver-webhooks`), also with --no-jobs. A receiver on this machine (http://127.0.0.1:...)
    is allowed only with TRACES_WEBHOOK_LOOPBACK=1 in the environment.
@@ -272,7 +272,7 @@ class Stack:
     # -- the scheduled jobs, on the schedule app.py declares
     def run_jobs(self) -> None:
         now = datetime.now(timezone.utc)
-        due = {"authority_digest": now + timedelta(hours=1), "lock_inactive": next_daily(now, 2, 15)}
+        due = {name: following(now) for name, following in JOBS.items()}
         while not self.stopping.is_set():
             name = min(due, key=due.get)
             wait = (due[name] - datetime.now(timezone.utc)).total_seconds()
@@ -284,13 +284,18 @@ class Stack:
                 log(f"job {name}: {self.admin('job', name).strip()}")
             except (SystemExit, subprocess.SubprocessError) as error:
                 log(f"job {name} failed: {error}")
-            now = datetime.now(timezone.utc)
-            due[name] = now + timedelta(hours=1) if name == "authority_digest" else next_daily(now, 2, 15)
+            due[name] = JOBS[name](datetime.now(timezone.utc))
 
 
 def next_daily(now: datetime, hour: int, minute: int) -> datetime:
     moment = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
     return moment if moment > now else moment + timedelta(days=1)
+
+
+# job -> when it next runs after `now` (app.py's schedules)
+JOBS = {"authority_digest": lambda now: now + timedelta(hours=1),
+        "lock_inactive": lambda now: next_daily(now, 2, 15),
+        "deliver_outbox": lambda now: now + timedelta(minutes=1)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,6 +24,18 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Connections the local servers keep waiting to be accepted. socketserver's default, 5, let a
+# burst of 16 logins at once overflow the API's queue: one got 502 api_unavailable here.
+LISTEN_BACKLOG = 128
+
+
+def listen_for_bursts(server):
+    """Lets a socketserver server (already listening) queue LISTEN_BACKLOG connections."""
+    server.request_queue_size = LISTEN_BACKLOG
+    server.socket.listen(LISTEN_BACKLOG)
+    return server
+
+
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade", "content-length"}
 
@@ -318,7 +330,7 @@ def make_server(host: str, port: int, site: Path, api: str, moto: str | None,
                 quiet: bool = False) -> ThreadingHTTPServer:
     handler = type("SiteHandler", (Handler,), {"site": Path(site), "api": api.rstrip("/"),
                                                 "moto": moto.rstrip("/") if moto else None})
-    server = ThreadingHTTPServer((host, port), handler)
+    server = listen_for_bursts(ThreadingHTTPServer((host, port), handler))
     server.daemon_threads = True
     server.quiet = quiet
     return server

@@ -6,6 +6,8 @@ from ..domain import errors
 from ..domain.errors import N_
 
 INTERNAL = N_("Something went wrong on our side; please try again.")
+UNAVAILABLE = N_("The service is busy; nothing was changed. Please try again in a moment.")
+RETRY_AFTER_SECONDS = 2     # a throttle that outlasted the SDK's retries is usually over by then
 
 STATUS = {
     errors.Invalid: 400, errors.NotAuthenticated: 401, errors.InvalidCredentials: 401,
@@ -30,3 +32,10 @@ def response(error: errors.DomainError, language: str) -> Response:
 def internal(language: str) -> Response:
     return Response(body={"error": {"code": "internal_error", "message": i18n.translate(INTERNAL, language)}},
                     status_code=500, headers={"Content-Language": language})
+
+
+def unavailable(language: str) -> Response:
+    """A backend fault (SPEC 5): 503 `unavailable` with Retry-After; nothing was changed."""
+    return Response(body={"error": {"code": "unavailable", "message": i18n.translate(UNAVAILABLE, language)}},
+                    status_code=503, headers={"Content-Language": language,
+                                              "Retry-After": str(RETRY_AFTER_SECONDS)})

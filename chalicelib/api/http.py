@@ -16,6 +16,7 @@ from chalice import Response
 from .. import i18n
 from ..config import settings
 from ..domain.errors import DomainError, Invalid, N_, TooLarge
+from ..store import faults
 from . import errors as error_responses
 from . import schema
 
@@ -167,7 +168,10 @@ def _answer(request, view, params: dict, status: int) -> Response:
         return first.response
     except DomainError as error:
         return error_responses.response(error, language(request))
-    except Exception:  # logged, and answered without details
+    except Exception as error:  # logged, and answered without details
+        if faults.transient(error):
+            log.warning("backend fault on %s: %r", request.path if request else "?", error)
+            return error_responses.unavailable(language(request))
         log.exception("unexpected error on %s", request.path if request else "?")
         return error_responses.internal(language(request))
     if isinstance(result, Response):

@@ -34,6 +34,8 @@ ERRORS = {
     413: "Body over 16 KiB.",
     415: "Body not sent as application/json.",
     429: "Too many requests.",
+    503: "A backend fault (throttling, a timeout) outlasted the retries: nothing was changed; try "
+         "again after Retry-After seconds (code `unavailable`).",
 }
 FORMATS = {
     "email": "an e-mail address: at most 64 characters before the @ and 254 in all",
@@ -55,6 +57,7 @@ FORMATS = {
     "container": "ISO 6346: 4 letters and 7 digits with a right check digit (MSKU1234565)",
     "member-state": "ISO 3166-1 alpha-2 code of a member state of the European Union",
 }
+RETRY_AFTER = {"description": "seconds to wait before trying again", "schema": {"type": "integer"}}
 STATE_CHANGING = ("post", "put", "patch", "delete")
 CSRF = {"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"},
         "description": "the csrf_token of POST /api/session (or GET /api/me)"}
@@ -97,7 +100,9 @@ def describe(routes: dict) -> dict:
         "components": {
             "schemas": {"Error": ERROR},
             "responses": {str(status): {"description": text, "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Error"}}}} for status, text in ERRORS.items()},
+                "schema": {"$ref": "#/components/schemas/Error"}}}, **(
+                {"headers": {"Retry-After": RETRY_AFTER}} if status == 503 else {})}
+                for status, text in ERRORS.items()},
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "traces_session",
                                             "description": "set by POST /api/session"},
                                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "trc_...",
@@ -144,6 +149,7 @@ def _operation(path: str, method: str, declared) -> dict:
         statuses |= {400, 409}
     if path_names:
         statuses.add(404)
+    statuses.add(503)       # any operation may meet a backend fault
     found["responses"] = {str(declared.status): success,
                           **{str(status): _error(str(status)) for status in sorted(statuses)}}
     return found

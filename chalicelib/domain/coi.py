@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .errors import Conflict, Forbidden, N_
-from .vocabulary import (BASE_FOR_EXTRACT, CHECKED, CONSIGNEE, DELETED, DEPLETED, DRAFT, ENTRY,  # noqa: F401 - the rules' words
-                         EXPORTER, IMPORTER, IRREGULARITY, ISSUED, ISSUER, LIST_ROLES, NEW,
-                         NOT_RELEASED, PARTIES, RELEASED_CONVENTIONAL, REPLACED, RFL, SIGNED,
-                         STATUSES, VERIFIER, VERIFY_OUTCOMES)
+from .vocabulary import (BASE_FOR_EXTRACT, CHECKED, CONSIGNEE, CONTROL_BODY, DELETED,  # noqa: F401 - the rules' words
+                         DEPLETED, DRAFT, ENTRY, EXPORTER, IMPORTER, IRREGULARITY, ISSUED, ISSUER,
+                         LIST_ROLES, NEW, NOT_RELEASED, OPERATOR, PARTIES, RELEASED_CONVENTIONAL,
+                         REPLACED, RFL, SIGNED, STATUSES, VERIFIER, VERIFY_OUTCOMES)
 
 # Where each party is named on the COI: (box, field).
 PARTY_FIELDS = {
@@ -16,8 +16,16 @@ PARTY_FIELDS = {
     IMPORTER: ("box11", "importer"), CONSIGNEE: ("box12", "first_consignee"),
     RFL: ("rfl", "organisation"),
 }
-# Who may create a COI (SPEC 3.1): an importer, exporter, RFL or control body (the issuer).
-CREATORS = (IMPORTER, EXPORTER, RFL, ISSUER)
+# Who may create a COI (SPEC 3.1): an importer, exporter, RFL or control body (the issuer), each
+# an organisation of that kind; a first consignee or an authority may not.
+CREATORS = {IMPORTER: OPERATOR, EXPORTER: OPERATOR, RFL: OPERATOR, ISSUER: CONTROL_BODY}
+# The parties that control the others (issue, verify): SPEC 3 keeps each apart from every other
+# party, so that no organisation, and no person, issues or verifies what it imports, exports,
+# carries or receives, nor verifies what it issued. The operators (importer, RFL, exporter, first
+# consignee) may be one company.
+CONTROLLING = (ISSUER, VERIFIER, ENTRY)
+SEPARATE = frozenset(frozenset((controlling, other)) for controlling in CONTROLLING
+                     for other in PARTY_FIELDS if other != controlling)
 
 # --- boxes ----------------------------------------------------------------------------------
 # Boxes a client writes (box 15, the seals, is the `seal` of each box 14 line).
@@ -160,24 +168,59 @@ def parties_of(boxes: dict) -> dict[str, str]:
     return found
 
 
+def may_create_as(party: str, kind: str) -> bool:
+    """Whether an organisation of `kind` may create a COI acting as `party`."""
+    return CREATORS.get(party) == kind
+
+
+def keeps_creator(boxes: dict, created_by_organisation: str) -> bool:
+    """A draft keeps its creating organisation among its parties (as one of the CREATORS), so
+    that nobody creates a COI through a party they then remove."""
+    return created_by_organisation in {org for party, org in parties_of(boxes).items()
+                                       if party in CREATORS}
+
+
+def list_words(parties) -> set[str]:
+    """The words of the list's role filter (LIST_ROLES) that `parties` answer to."""
+    return {word for word, covered in LIST_ROLES.items() if set(covered) & set(parties)}
+
+
 def private(status: str, number: str | None) -> bool:
     """A draft, or a draft deleted before it ever left `draft`, is its creating organisation's
     alone."""
     return status == DRAFT or (status == DELETED and number is None)
 
 
+def clashing(parties) -> set[str]:
+    """The parties among `parties` that SEPARATE keeps apart from another one of them."""
+    parties = set(parties)
+    return {party for party in parties
+            if any(frozenset((party, other)) in SEPARATE for other in parties - {party})}
+
+
+def apart(named: dict[str, str]) -> set[str]:
+    """The parties of `named` (party -> organisation) whose organisation is also named for a
+    party SEPARATE keeps apart from them."""
+    by_organisation: dict[str, set] = {}
+    for party, org in named.items():
+        by_organisation.setdefault(org, set()).add(party)
+    return set().union(*map(clashing, by_organisation.values()))
+
+
 def acting_as(boxes: dict, person_organisations, is_private: bool, created_by_organisation: str,
               created_as: str) -> set[str]:
     """The parties a person acts as: those named on the COI for an organisation where the person
     holds a valid role. A draft is its creating organisation's alone; that organisation acts at
-    least as the party it created the draft as, even if it is no longer named."""
+    least as the party it created the draft as, even if it is no longer named. A person who
+    would act as two parties SEPARATE keeps apart acts as neither controlling one."""
     person_organisations = set(person_organisations)
     if is_private:
         if created_by_organisation not in person_organisations:
             return set()
         return {created_as} | {p for p, org in parties_of(boxes).items()
                                if org == created_by_organisation}
-    return {p for p, org in parties_of(boxes).items() if org in person_organisations}
+    acting = {p for p, org in parties_of(boxes).items() if org in person_organisations}
+    return acting - (clashing(acting) & set(CONTROLLING))
 
 
 def visible_to(is_private: bool, acting: set, person_organisations,

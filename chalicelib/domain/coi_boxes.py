@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from . import normalise
-from .coi import PARTY_FIELDS
+from .coi import PARTY_FIELDS, apart, parties_of
 from .errors import Invalid, N_
 from .normalise import FieldError
 from .organisations import (AUTHORITY, CONTROL_BODY, EORI, EU_MEMBER_STATES, OPERATOR,
@@ -299,6 +299,19 @@ def unknown_organisations(boxes: dict, known: dict) -> dict:
     return errors
 
 
+def check_named(boxes: dict, orgs: dict, given, draft: bool) -> None:
+    """400 naming each field of the boxes `given` that names an organisation it may not. A draft
+    may name any organisation of the directory (submit and issue check the rest); once it has
+    left `draft`, every edit meets the rules of submit and issue (party_problems)."""
+    if draft:
+        problems = {k: v for k, v in unknown_organisations(boxes, orgs).items()
+                    if k.split(".")[1] in set(given)}
+    else:
+        problems = party_problems(boxes, orgs, given)
+    if problems:
+        raise Invalid(problems)
+
+
 # --- derived boxes --------------------------------------------------------------------------
 
 def procedure(issuer: OrgFacts | None, export_country: str | None, equivalent: frozenset) -> str | None:
@@ -372,53 +385,103 @@ def check_complete(boxes: dict, orgs: dict) -> None:
         for name in LINE_MANDATORY:
             if line.get(name) in (None, ""):
                 errors[f"boxes.box13.{i}.{name}"] = required
-    errors.update(unknown_organisations(boxes, orgs))
-    errors.update({k: v for k, v in _kinds(boxes, orgs).items() if k not in errors})
+    errors.update({k: v for k, v in party_problems(boxes, orgs).items() if k not in errors})
     if errors:
         raise Invalid(errors, N_("Some boxes are missing or not valid."))
 
 
-def _kinds(boxes: dict, orgs: dict) -> dict:
-    errors = {}
-    export_country = (boxes.get("box8") or {}).get("country_of_export")
-    member = (boxes.get("box9") or {}).get("member_state")
+# --- who each box may name (SPEC 3) ---------------------------------------------------------
+# Each rule takes the organisation named and the COI's boxes, and says what is wrong (or None).
 
-    def check(path: str, org_id, problem):
+def _issuer(org: OrgFacts, boxes: dict):
+    export_country = (boxes.get("box8") or {}).get("country_of_export")
+    if org.kind != CONTROL_BODY:
+        return N_("The issuer is a control body or control authority.")
+    if export_country and org.certifies_in and export_country not in org.certifies_in:
+        return N_("This control body does not certify in the country of export.")
+    return None
+
+
+def _operator(org: OrgFacts, boxes: dict):
+    return None if org.kind == OPERATOR else N_("Choose an operator.")
+
+
+def _importer(org: OrgFacts, boxes: dict):
+    if org.kind != OPERATOR:
+        return N_("Choose an operator.")
+    if ORGANIC_IMPORTER not in org.activities:
+        return N_("The importer must have the organic importer activity.")
+    if EORI not in org.identifiers:
+        return N_("The importer must have an EORI number.")
+    return None
+
+
+def _verifying_authority(org: OrgFacts, boxes: dict):
+    member = (boxes.get("box9") or {}).get("member_state")
+    if org.kind == AUTHORITY and org.country == member and org.role != "BCP" and (
+            org.code == f"{member}-CCA" or "organic" in org.competence):
+        return None
+    return N_("Choose the competent authority of the member state of clearance.")
+
+
+def _border_control_post(org: OrgFacts, boxes: dict):
+    member = (boxes.get("box9") or {}).get("member_state")
+    if org.kind == AUTHORITY and org.role == "BCP" and org.country == member:
+        return None
+    return N_("Choose a border control post of the member state of clearance.")
+
+
+def _control_body(org: OrgFacts, boxes: dict):
+    return None if org.kind == CONTROL_BODY else N_("Choose a control body.")
+
+
+# (box, field) naming an organisation -> its rule; the same at submit, at issue and at every
+# later edit of the box.
+PARTY_RULES = {
+    ("box1", "issuer"): _issuer,
+    ("box4", "exporter"): _operator,
+    ("box9", "authority"): _verifying_authority,
+    ("box9", "border_control_post"): _border_control_post,
+    ("box11", "importer"): _importer,
+    ("box12", "first_consignee"): _operator,
+    ("rfl", "organisation"): _operator,
+}
+LINE_RULES = {"producer": _operator, "producer_control_body": _control_body}
+# A box whose rule reads another box: changing that one checks this one again.
+READS = {"box8": ("box1",)}
+SAME_ORGANISATION = N_("This organisation is already another party of this certificate, which "
+                       "it may not be at the same time.")
+
+
+def party_problems(boxes: dict, orgs: dict, given=None) -> dict:
+    """What is wrong with the organisations the boxes `given` (all boxes when None) name: not in
+    the directory, not valid, not of the kind the box takes (PARTY_RULES), or already named for a
+    party that must be another organisation (coi.SEPARATE). `boxes` is the whole COI as it would
+    be; `orgs` the facts of the organisations it names. Field -> message."""
+    checked = set(boxes) if given is None else set(given).union(
+        *(READS.get(box, ()) for box in given))
+    errors = {k: v for k, v in unknown_organisations(boxes, orgs).items()
+              if k.split(".")[1] in checked}
+
+    def check(path: str, org_id, rule):
         org = orgs.get(org_id) if org_id else None
-        if org is None:
+        if org is None or path in errors:
             return
-        if org.status != VALID:
-            errors[path] = N_("This organisation is not valid yet.")
-            return
-        message = problem(org)
+        message = N_("This organisation is not valid yet.") if org.status != VALID else rule(org, boxes)
         if message:
             errors[path] = message
 
-    check("boxes.box1.issuer", (boxes.get("box1") or {}).get("issuer"), lambda o: (
-        N_("The issuer is a control body or control authority.") if o.kind != CONTROL_BODY else
-        N_("This control body does not certify in the country of export.")
-        if export_country and o.certifies_in and export_country not in o.certifies_in else None))
-    operator = lambda o: None if o.kind == OPERATOR else N_("Choose an operator.")  # noqa: E731 - one rule, three boxes
-    check("boxes.box4.exporter", (boxes.get("box4") or {}).get("exporter"), operator)
-    check("boxes.rfl.organisation", (boxes.get("rfl") or {}).get("organisation"), operator)
-    check("boxes.box12.first_consignee", (boxes.get("box12") or {}).get("first_consignee"), operator)
-    check("boxes.box11.importer", (boxes.get("box11") or {}).get("importer"), lambda o: (
-        N_("Choose an operator.") if o.kind != OPERATOR else
-        N_("The importer must have the organic importer activity.")
-        if ORGANIC_IMPORTER not in o.activities else
-        N_("The importer must have an EORI number.") if EORI not in o.identifiers else None))
-    box9 = boxes.get("box9") or {}
-    check("boxes.box9.authority", box9.get("authority"), lambda o: (
-        None if o.kind == AUTHORITY and o.country == member and o.role != "BCP"
-        and (o.code == f"{member}-CCA" or "organic" in o.competence)
-        else N_("Choose the competent authority of the member state of clearance.")))
-    check("boxes.box9.border_control_post", box9.get("border_control_post"), lambda o: (
-        None if o.kind == AUTHORITY and o.role == "BCP" and o.country == member
-        else N_("Choose a border control post of the member state of clearance.")))
-    for i, line in enumerate(boxes.get("box13") or []):
-        check(f"boxes.box13.{i}.producer", line.get("producer"), operator)
-        check(f"boxes.box13.{i}.producer_control_body", line.get("producer_control_body"),
-              lambda o: None if o.kind == CONTROL_BODY else N_("Choose a control body."))
+    for (box, field), rule in PARTY_RULES.items():
+        if box in checked:
+            check(f"boxes.{box}.{field}", (boxes.get(box) or {}).get(field), rule)
+    if "box13" in checked:
+        for i, line in enumerate(boxes.get("box13") or []):
+            for field, rule in LINE_RULES.items():
+                check(f"boxes.box13.{i}.{field}", line.get(field), rule)
+    for party in apart(parties_of(boxes)):
+        box, field = PARTY_FIELDS[party]
+        if box in checked:
+            errors.setdefault(f"boxes.{box}.{field}", SAME_ORGANISATION)
     return errors
 
 

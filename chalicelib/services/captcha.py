@@ -10,6 +10,7 @@ from pynamodb.exceptions import DeleteError
 
 from ..config import settings
 from ..domain.errors import Invalid, N_
+from ..store import faults
 from ..store.tokens import CAPTCHA, Token
 from . import credentials
 
@@ -50,6 +51,7 @@ def check(challenge_id, answer, now: datetime) -> None:
     try:
         item.delete(condition=(Token.kind == CAPTCHA) & (Token.answer_hash == _answer_hash(answer[:20]))
                     & (Token.expires_at > now))
-    except DeleteError:
+    except DeleteError as error:
+        faults.only_condition(error)
         item.delete()
         raise wrong from None

@@ -2,7 +2,8 @@
 replacements, the lists, the history, the PDF and the public verification. Each write is one
 transaction: the COI (conditional on its status and version), its list items, the other COI it
 touches (a replaced COI, the base of an extract, with conditions on the quantities) and the
-history record. E-mails go out after the transaction commits."""
+history record. What follows a commit (e-mails, a base's depletion) is an outbox item written in
+the same transaction and delivered after it (services/outbox.py)."""
 import json
 import re
 import uuid
@@ -16,13 +17,11 @@ from ..domain import coi as rules
 from ..domain import coi_boxes as boxes_rules
 from ..domain import normalise
 from ..domain.errors import Conflict, Forbidden, Invalid, N_, NotFound, TooManyRequests
-from ..mail import mailer
 from ..store import audit, base, paging
-from ..store import authorisations as roles_store
 from ..store import cois as store
 from ..store.accounts import Account
 from ..store.cois import Coi, CoiParty
-from . import directory, webhooks
+from . import coi_notices, directory, outbox, webhooks
 from .sessions import Current
 
 STALE = N_("Someone changed this certificate meanwhile; reload it.")
@@ -120,16 +119,34 @@ def _names(found: dict) -> dict:
 
 
 def _listing(coi: Coi) -> dict[str, set]:
-    """organisation -> the parties it is on this COI, for the organisations whose lists show it
-    (a draft: its creating organisation only)."""
+    """list key -> the parties its organisation is on this COI, for the organisations whose lists
+    show it (a draft: its creating organisation only): the organisation's own key, and one key
+    per role it holds (store.list_key), for the list filtered by role."""
     named = rules.parties_of(coi.boxes)
-    if rules.private(coi.status, coi.number):
-        return {coi.created_by_organisation: {coi.created_as} | {
-            p for p, org in named.items() if org == coi.created_by_organisation}}
     found: dict[str, set] = {}
-    for party, org in named.items():
-        found.setdefault(org, set()).add(party)
-    return found
+    if rules.private(coi.status, coi.number):
+        found[coi.created_by_organisation] = {coi.created_as} | {
+            p for p, org in named.items() if org == coi.created_by_organisation}
+    else:
+        for party, org in named.items():
+            found.setdefault(org, set()).add(party)
+    return {**found, **{store.list_key(org, word): parties for org, parties in found.items()
+                        for word in rules.list_words(parties)}}
+
+
+def relist(coi: Coi) -> bool:
+    """Writes a COI's list items again as `_listing` says, the role items included, if they
+    differ (`dev.admin migrate-coi-lists`, for COIs made before the lists by role); conditional
+    on its version: a COI changed meanwhile was listed by its change. True when rewritten."""
+    if set(_listing(coi)) == set(coi.listed_for or ()):
+        return False
+    try:
+        with base.transaction() as tx:
+            actions = _list_writes(tx, coi, coi.updated_at)     # the same expiry as its last write
+            tx.update(Coi(coi.id), actions=actions, condition=Coi.version == coi.version)
+    except TransactWriteError:
+        return False
+    return True
 
 
 def _summary(coi: Coi) -> dict:
@@ -168,9 +185,12 @@ def _history(coi_id: str, account: Account, organisation: str | None, action: st
                         changes=json.dumps(changes, sort_keys=True) if changes else None, **details)
 
 
-def _save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None) -> None:
+def _save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None,
+          follow_up=()) -> None:
     """One transaction: the COI as it is now (conditional on the status and version it was read
-    in, or new), its list items, the history record and `extra(tx)` writes."""
+    in, or new), its list items, the history record, `extra(tx)` writes and the outbox items of
+    what must follow (e-mails...), delivered once it commits. A refused condition is a 409; a
+    backend fault (store.faults) is no conflict and passes through (503, nothing written)."""
     try:
         with base.transaction() as tx:
             _list_writes(tx, coi, now)
@@ -182,24 +202,38 @@ def _save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None) -
             tx.save(record)
             if extra:
                 extra(tx)
+            for item in follow_up:
+                tx.save(item)
     except TransactWriteError as error:
         raise Conflict(STALE, code="stale_version") from error
+    outbox.deliver(follow_up, now)
+
+
+def _events(coi: Coi, action: str, status_after: str, actor: Account | None, now: datetime) -> list:
+    """The outbox items of a transition: its e-mails, and its webhook event."""
+    return [outbox.item("coi_event", coi_notices.event(coi, action, status_after,
+                                                       actor.id if actor else None), now),
+            *_webhook(coi, action, now)]
+
+
+def _webhook(coi: Coi, action: str, now: datetime) -> list:
+    """The outbox item of the webhook event of `action` on `coi` (SPEC 5.1), for the
+    organisations the COI shows for; none for an action without an event."""
+    found = webhooks.event(action, {"id": coi.id, "number": coi.number, "status": coi.status,
+                                    "version": int(coi.version)}, set(_listing(coi)), now)
+    return [outbox.item("webhook_event", found, now)] if found else []
 
 
 def _with_derived(coi: Coi, given: dict, found: dict) -> dict:
     """The COI's boxes with `given` replaced whole, derived ones recomputed; 400 when a box names
-    an organisation that is not in the directory."""
+    an organisation it may not (boxes_rules.check_named: in a draft, one not in the directory)."""
     facts = {org_id: directory.facts(org) for org_id, org in found.items()}
     writable = {k: v for k, v in (coi.boxes if coi else boxes_rules.empty_boxes()).items()
                 if k in rules.WRITABLE}
-    merged = {**writable, **given}
-    unknown = boxes_rules.unknown_organisations(merged, facts)
-    unknown = {k: v for k, v in unknown.items() if k.split(".")[1] in given}
-    if unknown:
-        raise Invalid(unknown)
-    derived = boxes_rules.derive(merged, facts, reference.equivalent_countries())
+    derived = boxes_rules.derive({**writable, **given}, facts, reference.equivalent_countries())
     if coi and "box8" not in given and (coi.boxes.get("box8") or {}).get("country_of_export"):
         derived["box8"] = coi.boxes["box8"]     # a typed country of export stays as typed
+    boxes_rules.check_named(derived, facts, given, draft=coi is None or coi.status == rules.DRAFT)
     for box in rules.SIGNATURES:
         derived[box] = coi.boxes.get(box) if coi else None
     return derived
@@ -207,19 +241,25 @@ def _with_derived(coi: Coi, given: dict, found: dict) -> dict:
 
 def _creator(account: Account, boxes: dict, found: dict) -> tuple[str, str, dict]:
     """(organisation, party, boxes) of a new COI: the caller's organisation named on it as
-    importer, exporter, RFL or issuer, or pre-filled in box 11, 4 or 1 where it fits."""
+    importer, exporter, RFL or issuer (and of that kind), or pre-filled in box 11, 4 or 1 where
+    it fits."""
     mine = set(account.roles)
+
+    def may(org_id, party: str) -> bool:
+        org = found.get(org_id)
+        return org is not None and org_id in mine and org.status == "valid" \
+            and rules.may_create_as(party, org.kind)
+
     named = rules.parties_of(boxes)
     for party in rules.CREATORS:
-        if named.get(party) in mine:
+        if may(named.get(party), party):
             return named[party], party, boxes
     fits = ((rules.IMPORTER, "box11", "importer", lambda o: "organic_importer" in (o.activities or ())),
             (rules.EXPORTER, "box4", "exporter", lambda o: "organic_exporter" in (o.activities or ())),
-            (rules.ISSUER, "box1", "issuer", lambda o: o.kind == "control_body"))
+            (rules.ISSUER, "box1", "issuer", lambda o: True))
     for party, box, field, fit in fits:
         for org_id in sorted(mine):
-            org = found.get(org_id)
-            if org is not None and org.status == "valid" and fit(org) and not named.get(party):
+            if may(org_id, party) and fit(found[org_id]) and not named.get(party):
                 return org_id, party, {**boxes, box: {**(boxes.get(box) or {}), field: org_id}}
     raise Forbidden(N_("Only an importer, an exporter, a person responsible for the load or a "
                        "control body named on the certificate may create it."))
@@ -269,6 +309,20 @@ def _box_not_editable(boxes: list[str]) -> Forbidden:
     return error
 
 
+def _keeps_creator(coi: Coi, after: dict) -> None:
+    """A draft (not an extract, which an authority may split) keeps its creating organisation
+    among its parties: 400 on the fields that named it."""
+    if coi.status != rules.DRAFT or coi.is_extract or \
+            rules.keeps_creator(after, coi.created_by_organisation):
+        return
+    named = rules.parties_of(coi.boxes)
+    fields = [rules.PARTY_FIELDS[p] for p in rules.CREATORS
+              if named.get(p) == coi.created_by_organisation] or [rules.PARTY_FIELDS[coi.created_as]]
+    raise Invalid({f"boxes.{box}.{field}": N_(
+        "Your organisation created this draft: it stays named on it as importer, exporter, "
+        "responsible for the load or issuer.") for box, field in fields})
+
+
 def update(current: Current, coi: Coi | None, data: dict, now: datetime) -> dict:
     """PATCH /api/cois/{id}: the boxes given, each replaced whole, if the caller may edit them in
     this status (403 `box_not_editable` naming the others; nothing changes)."""
@@ -283,6 +337,7 @@ def update(current: Current, coi: Coi | None, data: dict, now: datetime) -> dict
     found = directory.named(boxes_rules.organisations_named({**coi.boxes, **given}))
     before = coi.boxes
     after = _with_derived(coi, given, found)
+    _keeps_creator(coi, after)
     changed = boxes_rules.changes(before, after)
     if not changed:
         return view(coi, access.allowed)
@@ -414,21 +469,28 @@ def _extract(access: Access, data: dict, now: datetime) -> Coi:
                  [Coi.extracts.set(Coi.extracts.append([extract.id])), Coi.updated_at.set(now)])
         tx.save(base_record)
 
+    depletion = outbox.item("coi_depletion", {"base": base_coi.id}, now)
     try:
-        _save(extract, record, now, None, writes)
+        _save(extract, record, now, None, writes, [depletion, *_webhook(extract, "extracts", now)])
     except Conflict as conflict:
         raise _quantity_exceeded() from conflict
-    _deplete_if_nothing_remains(base_coi, now)
     return extract
 
 
-def _deplete_if_nothing_remains(base_coi: Coi, now: datetime) -> None:
-    """A base whose every line is wholly held by extracts becomes `depleted`: one conditional
-    write, so that two extracts taking the last quantities at once still deplete it."""
+def deplete_if_nothing_remains(payload: dict, now: datetime) -> None:
+    """After an extract (from the outbox): a base whose every line is wholly held by extracts
+    becomes `depleted`. One conditional write, so that two extracts taking the last quantities
+    at once still deplete it; its e-mails go through the outbox in the same transaction."""
+    base_coi = store.get(payload["base"])
+    if base_coi is None:
+        return
     lines = base_coi.boxes.get("box13") or []
     condition = Coi.status == rules.BASE_FOR_EXTRACT
     for i, line in enumerate(lines):
         condition &= Coi.reserved_weight[i] >= boxes_rules.milli(line.get("net_weight"))
+    base_coi.status, base_coi.updated_at = rules.DEPLETED, now
+    base_coi.version = int(base_coi.version) + 1
+    notices = _events(base_coi, "deplete", rules.DEPLETED, None, now)
     try:
         with base.transaction() as tx:
             tx.update(Coi(base_coi.id), actions=[Coi.status.set(rules.DEPLETED), Coi.version.add(1),
@@ -439,10 +501,11 @@ def _deplete_if_nothing_remains(base_coi: Coi, now: datetime) -> None:
                     CoiParty.organisation_status.set(f"{org}#{rules.DEPLETED}")])
             tx.save(_history(base_coi.id, None, None, "deplete", now, rules.BASE_FOR_EXTRACT,
                              rules.DEPLETED, reason="nothing remains"))
+            for notice in notices:
+                tx.save(notice)
     except TransactWriteError:
         return   # something remains (or the base moved on): nothing to do
-    base_coi.status = rules.DEPLETED
-    _notify(base_coi, "deplete", rules.DEPLETED, None, now)
+    outbox.deliver(notices, now)
 
 
 # --- transitions ---------------------------------------------------------------------------
@@ -464,7 +527,6 @@ def act(access: Access, action: str, data: dict, now: datetime) -> tuple[dict, i
         raise Conflict(STALE, code="stale_version")
     if action == "extracts":
         extract = _extract(access, data, now)
-        _announce(extract, action, now)
         return view(extract, Access(current, extract).allowed), 201
     if action == "replace":
         _only(data)
@@ -477,8 +539,8 @@ def act(access: Access, action: str, data: dict, now: datetime) -> tuple[dict, i
     record = _history(coi.id, current.account, access.acting_organisation(), action, now, before,
                       after, change.pop("changes", None), **change)
     extra = _EXTRA_WRITES.get(action)
-    _save(coi, record, now, (before, version), extra(access, now) if extra else None)
-    _notify(coi, action, after, current.account, now)
+    _save(coi, record, now, (before, version), extra(access, now) if extra else None,
+          _events(coi, action, after, current.account, now))
     return view(coi, Access(current, coi).allowed), 200
 
 
@@ -617,7 +679,32 @@ def _replaced_on_issue(access: Access, now: datetime):
     return writes
 
 
-_EXTRA_WRITES = {"delete": _release_extract, "issue": _replaced_on_issue}
+def _freed_on_delete(access: Access, now: datetime):
+    """Deleting a replacement's draft (never issued) leaves the COI it would have replaced
+    `issued` and as usable as before (SPEC 3: replaced only when the replacement is issued)."""
+    coi = access.coi
+    if not coi.replaces or coi.issued_at is not None:
+        return None
+
+    def writes(tx):
+        tx.update(Coi(coi.replaces), actions=[Coi.replaced_by.remove(), Coi.version.add(1),
+                                              Coi.updated_at.set(now)],
+                  condition=Coi.replaced_by == coi.id)
+        tx.save(_history(coi.replaces, access.current.account, access.acting_organisation(),
+                         "replacement_deleted", now, rules.ISSUED, rules.ISSUED, replacement=coi.id))
+
+    return writes
+
+
+def _on_delete(access: Access, now: datetime):
+    """What deleting a COI frees: an extract's quantities on its base, a replaced COI."""
+    found = [w for w in (_release_extract(access, now), _freed_on_delete(access, now)) if w]
+    if not found:
+        return None
+    return lambda tx: [writes(tx) for writes in found]
+
+
+_EXTRA_WRITES = {"delete": _on_delete, "issue": _replaced_on_issue}
 
 
 def _replace(access: Access, now: datetime) -> Coi:
@@ -641,9 +728,8 @@ def _replace(access: Access, now: datetime) -> Coi:
         tx.save(_history(old.id, account, organisation, "replace", now, old.status, old.status,
                          replaced_by=new.id))
 
-    _save(new, record, now, None, writes)
     old.replaced_by = new.id
-    _notify(old, "replace", old.status, account, now)
+    _save(new, record, now, None, writes, _events(old, "replace", old.status, account, now))
     return new
 
 
@@ -684,7 +770,8 @@ def _list_item(item: CoiParty) -> dict:
 def search(current: Current, params: dict) -> dict:
     """GET /api/cois: the COIs where the caller's organisations are parties (drafts: those of
     their organisation), newest first, at most 50 a page. One Query per organisation of the
-    caller (usually one); a filter narrows by role; the cursor is the last position shown."""
+    caller (usually one), on its list key for the role asked (every item read is shown); the
+    cursor is the last position shown."""
     status, role = params.get("status") or None, params.get("role") or None
     problems = {}
     if status and status not in rules.STATUSES:
@@ -713,13 +800,9 @@ def search(current: Current, params: dict) -> dict:
                         summary=_summary(found), updated_at=found.updated_at)
         return {"items": [_list_item(item)], "next": None}
     below = _cursor_in(params["cursor"], LISTED_SORT) if params.get("cursor") else None
-    role_filter = None
-    for party in rules.LIST_ROLES.get(role, ()):
-        clause = CoiParty.roles.contains(party)
-        role_filter = clause if role_filter is None else role_filter | clause
     items, frontier = [], None
     for org in organisations[:20]:
-        page, last = store.of_organisation(org, status, role_filter, below, store.PAGE_SIZE)
+        page, last = store.of_organisation(org, status, role, below, store.PAGE_SIZE)
         items += page
         if last:
             frontier = max(frontier or "", last)
@@ -795,36 +878,3 @@ def public(number: str, client: str, now: datetime) -> dict:
             "member_state": (coi.boxes.get("box9") or {}).get("member_state"),
             "products": [{"cn_code": line.get("cn_code"), "net_weight": line.get("net_weight"),
                           "unit": line.get("unit")} for line in coi.boxes.get("box13") or []]}
-
-
-# --- notifications -------------------------------------------------------------------------
-
-EVENTS = {"submit": "submitted", "issue": "issued", "verify": "verified", "sign": "signed",
-          "replace": "replaced", "irregularity": "irregularity", "delete": "deleted",
-          "deplete": "depleted"}
-
-
-def recipients(organisations) -> list[Account]:
-    """The people holding a valid role in `organisations`: one Query each, one BatchGet."""
-    ids = {a.account_id for org in sorted(set(organisations)) for a in roles_store.holders(org)}
-    return [a for a in Account.batch_get(sorted(ids)) if a.status == "valid"] if ids else []
-
-
-def _announce(coi: Coi, action: str, now: datetime) -> None:
-    """After the write: the webhook event, for the organisations the COI shows for."""
-    webhooks.emit(action, {"id": coi.id, "number": coi.number, "status": coi.status,
-                           "version": int(coi.version)}, set(_listing(coi)), now)
-
-
-def _notify(coi: Coi, action: str, status_after: str, actor: Account | None, now: datetime) -> None:
-    """After the write: the webhook event, and an e-mail to each person of the parties the
-    transition concerns, in their language and format, with the link to the COI's page."""
-    _announce(coi, action, now)
-    named = rules.parties_of(coi.boxes)
-    organisations = {named[p] for p in rules.notified(action, status_after) if p in named}
-    for person in recipients(organisations):
-        if actor is not None and person.id == actor.id:
-            continue
-        mailer.send(person.email, "coi_event", person.language, person.notification_format,
-                    name=person.first_name, event=EVENTS[action], number=coi.number or "",
-                    status=status_after, coi_id=coi.id, reason=coi.irregularity or "")

@@ -6,7 +6,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from ..domain import accounts as rules
 from ..domain.errors import Forbidden, InvalidCredentials, N_
 from ..mail import mailer
-from ..store import audit, base
+from ..store import audit, base, faults
 from ..store.accounts import ACTIVE, Account
 from . import credentials, sessions
 from .mail_allowance import by_address
@@ -66,7 +66,8 @@ def record_failure(account: Account, now: datetime) -> None:
     try:
         account.update(actions=[Account.failed_logins.add(1)],
                        condition=(Account.status == rules.VALID) & Account.locked_reason.does_not_exist())
-    except UpdateError:
+    except UpdateError as error:
+        faults.only_condition(error)
         return
     if account.failed_logins == rules.MAX_FAILED_LOGINS:
         lock(account, rules.LOCK_FAILED_LOGINS, now, actor="system")

@@ -8,6 +8,7 @@ from .. import reference
 from ..domain import normalise, preferences, registration
 from ..domain.errors import Conflict, Invalid, N_
 from ..store import authorisations as auth
+from ..store import faults
 from ..store.accounts import Account, search_text
 from .sessions import Current
 
@@ -101,6 +102,7 @@ def update(current: Current, data: dict, now: datetime) -> dict:
         actions = profile_actions(account, profile_changes(personal)) + actions
     try:
         account.update(actions=actions, condition=Account.status == rules.VALID)
-    except UpdateError:
+    except UpdateError as error:
+        faults.only_condition(error)
         raise Conflict(N_("Your account changed meanwhile; log in again."), code="stale") from None
     return me(current)

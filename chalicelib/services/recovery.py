@@ -9,7 +9,7 @@ from ..domain import accounts as rules
 from ..domain import registration
 from ..domain.errors import Conflict, Invalid, N_
 from ..mail import mailer
-from ..store import audit, base
+from ..store import audit, base, faults
 from ..store.accounts import Account
 from ..store.sessions import Session
 from . import credentials, login
@@ -37,7 +37,8 @@ def forgot(email: str, now: datetime) -> None:
     window, condition = granted
     try:
         account.update(actions=actions + window, condition=condition)
-    except UpdateError:
+    except UpdateError as error:
+        faults.only_condition(error)
         return
     send_temporary_password(account, temporary)
 

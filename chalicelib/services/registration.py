@@ -11,7 +11,7 @@ from ..domain import accounts as rules
 from ..domain import jurisdiction, normalise, registration
 from ..domain.errors import Expired, Invalid, N_, NotFound
 from ..mail import mailer
-from ..store import audit, base
+from ..store import audit, base, faults
 from ..store import organisations as orgs
 from ..store.accounts import PENDING, Account, EmailClaim, find_by_email, search_text, status_actions
 from ..store.authorisations import REQUESTED, Authorisation
@@ -147,7 +147,8 @@ def _take_allowance(account: Account, now: datetime, *more_actions) -> bool:
     actions, condition = granted
     try:
         account.update(actions=[*actions, *more_actions], condition=condition)
-    except UpdateError:
+    except UpdateError as error:
+        faults.only_condition(error)
         return False
     return True
 

@@ -1,9 +1,9 @@
 """Signed webhooks (SPEC 5.1): an organisation's administrators register endpoints; each COI
-event goes through the queue to the endpoints of the organisations party to the COI, signed,
+event, written to the outbox with its change and published after the commit, goes through the
+queue to the endpoints of the organisations party to the COI, signed,
 retried with backoff for 24 hours, after which the endpoint is disabled and its administrators
 e-mailed. The queue's consumer is jobs/deliver_webhooks.py."""
 import json
-import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -22,7 +22,6 @@ from . import credentials
 from .machines import administered
 from .sessions import Current
 
-log = logging.getLogger("traces")
 MOST_PER_ORGANISATION = 10
 PAGE = 50
 KEPT = timedelta(days=30)          # the delivery log
@@ -127,17 +126,21 @@ def reenable(current: Current, organisation_id: str, webhook_id: str, now: datet
 
 # --- events and their delivery -------------------------------------------------------------
 
-def emit(action: str, coi: dict, organisations, now: datetime) -> None:
-    """After a COI's change is committed: its event, to the queue, for the organisations party
-    to it. A failure here is logged, never the change's error (SPEC 5)."""
+def event(action: str, coi: dict, organisations, now: datetime) -> dict | None:
+    """The webhook event of a COI's change, for the organisations party to it: the payload of
+    an outbox item (services/outbox.py), saved with the change and published once it commits.
+    None for an action without an event."""
     event_type = rules.ACTION_EVENTS.get(action)
     if event_type is None or not organisations:
-        return
-    event = rules.payload(uuid.uuid4().hex, event_type, now, coi)
-    try:
-        queue.send({"kind": "event", "event": event, "organisations": sorted(organisations)})
-    except Exception:  # logged: the change is committed and stays so
-        log.exception("could not queue the webhook event %s", event["id"])
+        return None
+    return {"event": rules.payload(uuid.uuid4().hex, event_type, now, coi),
+            "organisations": sorted(organisations)}
+
+
+def publish(payload: dict, now: datetime) -> None:
+    """From the outbox, after the commit: the event to the queue (a failure leaves the outbox
+    item for its job, so the event is never lost)."""
+    queue.send({"kind": "event", **payload})
 
 
 def handle(message: dict, now: datetime) -> None:

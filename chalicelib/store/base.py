@@ -3,10 +3,11 @@ table's stage-dependent names and endpoint are in stage.py)."""
 from contextlib import contextmanager
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactGetError, TransactWriteError
 from pynamodb.transactions import TransactGet, TransactWrite
 
 from .accounts import Account
+from .faults import BackendFault, transient
 
 
 def connection() -> Connection:
@@ -54,21 +55,31 @@ class _Writes(TransactWrite):
 
 @contextmanager
 def transaction():
-    """One TransactWriteItems call: every write in it happens, or none does."""
+    """One TransactWriteItems call: every write in it happens, or none does. A transaction that
+    a backend fault cancelled (no condition refused) raises BackendFault, not TransactWriteError:
+    it is no conflict."""
     writes = _Writes(connection=connection())
     try:
         with writes:
             yield writes
     except TransactWriteError as error:
+        if transient(error):
+            raise BackendFault("transaction cancelled by a backend fault") from error
         error.sent_positions = writes.sent_positions()
         raise
 
 
 @contextmanager
 def read_together():
-    """One TransactGetItems call across tables, strongly consistent."""
-    with TransactGet(connection=connection()) as reads:
-        yield reads
+    """One TransactGetItems call across tables, strongly consistent (BackendFault when a backend
+    fault stopped it)."""
+    try:
+        with TransactGet(connection=connection()) as reads:
+            yield reads
+    except TransactGetError as error:
+        if transient(error):
+            raise BackendFault("read cancelled by a backend fault") from error
+        raise
 
 
 def cancelled_at(error: TransactWriteError) -> set[int]:

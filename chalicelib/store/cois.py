@@ -68,7 +68,10 @@ class ByStatus(GlobalSecondaryIndex):
 
 
 class CoiParty(Model):
-    """A COI as one organisation's list shows it: newest first by creation."""
+    """A COI as one organisation's list shows it: newest first by creation. Each organisation has
+    one such item per COI (under its id), and one more per role it holds on it (under
+    `list_key(id, role)`), so that a list filtered by role is a Query of its own key, never a
+    filter that reads pages of other roles."""
 
     Meta = meta("coi_parties")
 
@@ -131,19 +134,26 @@ def next_number(member_state: str, year: int) -> int:
     return int(counter.last)
 
 
-def of_organisation(organisation_id: str, status: str | None, role_filter, below: str | None,
+def list_key(organisation_id: str, role: str | None = None) -> str:
+    """The hash key of an organisation's list items: all its COIs, or those where it holds `role`
+    (a word of the list's role filter)."""
+    return f"{organisation_id}|{role}" if role else organisation_id
+
+
+def of_organisation(organisation_id: str, status: str | None, role: str | None, below: str | None,
                     limit: int):
-    """One page of an organisation's COIs, newest first, below the position `below`: ONE Query
-    (the base table, or the `by_status` index with a status) reading at most `limit` items,
-    narrowed by the role filter. Returns (items, the last position read if there may be more)."""
+    """One page of an organisation's COIs (where it holds `role`, if given), newest first, below
+    the position `below`: ONE Query (the base table, or the `by_status` index with a status)
+    reading at most `limit` items, every one of them shown. Returns (items, the last position read
+    if there may be more)."""
     key = CoiParty.sort < below if below else None
+    listed = list_key(organisation_id, role)
     if status:
-        results = CoiParty.by_status.query(f"{organisation_id}#{status}", range_key_condition=key,
-                                           scan_index_forward=False, filter_condition=role_filter,
-                                           page_size=limit)
+        results = CoiParty.by_status.query(f"{listed}#{status}", range_key_condition=key,
+                                           scan_index_forward=False, page_size=limit)
     else:
-        results = CoiParty.query(organisation_id, range_key_condition=key, scan_index_forward=False,
-                                 filter_condition=role_filter, page_size=limit)
+        results = CoiParty.query(listed, range_key_condition=key, scan_index_forward=False,
+                                 page_size=limit)
     try:
         page = next(results.page_iter)
     except StopIteration:

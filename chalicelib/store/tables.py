@@ -6,12 +6,13 @@ from .machines import ApiKey, IdempotencyRecord
 from .webhooks import Delivery, Webhook
 from .authorisations import Authorisation
 from .organisations import IdentifierClaim, Organisation
+from .outbox import OutboxItem
 from .sessions import Session
 from .tokens import Token
 
 MODELS = (Account, EmailClaim, Session, Token, Organisation, IdentifierClaim, Authorisation,
-          AuditRecord, Coi, CoiParty, CoiNumber, RateCounter, ApiKey, IdempotencyRecord,
-          Webhook, Delivery)
+          AuditRecord, Coi, CoiParty, CoiNumber, RateCounter, OutboxItem, ApiKey,
+          IdempotencyRecord, Webhook, Delivery)
 
 
 def create_all() -> list[str]:

@@ -93,3 +93,51 @@ def test_the_local_api_server_keeps_each_threads_request_apart():
     seen = at_once(*[lambda n=n: (setattr(app, "current_request", n), threading.Event().wait(0.05),
                                app.current_request)[-1] for n in range(8)])
     assert seen == list(range(8))
+
+
+BURST = 16              # clients that log in at the same moment (issue 15: one got a 502)
+
+
+def test_a_burst_of_logins_on_the_local_stack_gets_no_server_error(stack):
+    statuses = at_once(*[lambda: Client(stack.url).log_in(*AUTHORITY)] * BURST)
+    assert statuses == [200] * BURST, statuses
+
+
+def _connections_queued(server_socket) -> int:
+    """How many connections a listening socket that accepts none takes before one waits."""
+    import socket
+
+    host, port = server_socket.getsockname()[:2]
+    opened = []
+    try:
+        for _ in range(BURST):
+            client = socket.socket()
+            client.settimeout(2)
+            opened.append(client)
+            try:
+                client.connect((host, port))
+            except OSError:
+                return len(opened) - 1
+        return len(opened)
+    finally:
+        for client in opened:
+            client.close()
+
+
+def test_the_local_api_and_site_servers_queue_a_burst_of_connections(tmp_path):
+    """While their threads are busy, both local servers keep a burst of new connections waiting
+    instead of refusing them (socketserver's default queue holds 5)."""
+    from chalice import Chalice
+    from chalice.cli.factory import CLIFactory
+
+    from dev import api_server, site_server
+
+    site = site_server.make_server("127.0.0.1", 0, tmp_path, "http://127.0.0.1:9", None, quiet=True)
+    config = CLIFactory(str(api_server.ROOT)).create_config_obj(chalice_stage_name="test")
+    api = api_server.make_server(Chalice(app_name="burst"), config, "127.0.0.1", 0)
+    try:
+        assert _connections_queued(site.socket) == BURST
+        assert _connections_queued(api.server.socket) == BURST
+    finally:
+        site.server_close()
+        api.server.server_close()

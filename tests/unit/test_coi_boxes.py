@@ -158,3 +158,29 @@ def test_box_2_is_equivalence_for_a_body_of_a_recognised_country_exporting_from_
     assert boxes.procedure(tunisian, "TN", frozenset()) == "compliance"
     assert boxes.procedure(ORGS["CB"], "MA", frozenset({"TN"})) == "compliance"
     assert boxes.procedure(None, "MA", frozenset()) is None
+
+
+def test_an_edit_is_checked_on_the_boxes_it_changes_only():
+    wrong = complete(box4={"exporter": "CB"}, box9={"member_state": "FR", "authority": "FC",
+                                                     "border_control_post": None})
+    assert set(boxes.party_problems(wrong, ORGS, given={"box9"})) == {"boxes.box9.authority"}
+    assert set(boxes.party_problems(wrong, ORGS, given={"box4", "box9"})) == {
+        "boxes.box4.exporter", "boxes.box9.authority"}
+    assert boxes.party_problems(wrong, ORGS, given={"box17"}) == {}
+    # box 1's rule reads box 8: changing the country of export checks the issuer again
+    moved = complete(box8={"country_of_export": "PE"})
+    assert set(boxes.party_problems(moved, ORGS, given={"box8"})) == {"boxes.box1.issuer"}
+
+
+def test_an_organisation_named_for_a_controlling_party_may_be_no_other_party():
+    importer_verifies = complete(box9={"member_state": "FR", "authority": "IM",
+                                       "border_control_post": None})
+    problems = boxes.party_problems(importer_verifies, ORGS, given={"box9"})
+    assert "boxes.box9.authority" in problems
+    consignee_is_the_post = complete(box12={"first_consignee": "BCP", "release_by_batches": False},
+                                     box9={"member_state": "FR", "authority": "CCA",
+                                           "border_control_post": "BCP"})
+    problems = boxes.party_problems(consignee_is_the_post, ORGS, given={"box12"})
+    assert set(problems) == {"boxes.box12.first_consignee"}
+    importer_receives = complete(box12={"first_consignee": "IM", "release_by_batches": False})
+    assert boxes.party_problems(importer_receives, ORGS, given={"box12"}) == {}

@@ -3,7 +3,7 @@ COI's page, the escaped description, and French text on French e-mails."""
 import pytest
 
 from chalicelib.mail.render import render
-from chalicelib.services.certificates import EVENTS
+from chalicelib.services.coi_notices import EVENTS
 
 CONTEXT = dict(site_url="https://traces.example.eu", name="Marie", number="COI.EU.FR.2026.0000042",
                status="issued", coi_id="0123456789abcdef0123456789abcdef",

@@ -110,7 +110,26 @@ def test_parties_are_read_from_their_boxes():
              "rfl": {"organisation": "RF"}}
     assert coi.parties_of(boxes) == {ISSUER: "CB", EXPORTER: "EX", VERIFIER: "AU", ENTRY: "BCP",
                                      IMPORTER: "IM", CONSIGNEE: "FC", RFL: "RF"}
-    assert coi.acting_as(boxes, {"IM", "AU"}, False, "IM", IMPORTER) == {IMPORTER, VERIFIER}
+    assert coi.acting_as(boxes, {"IM", "FC"}, False, "IM", IMPORTER) == {IMPORTER, CONSIGNEE}
+
+
+def test_a_person_never_verifies_or_issues_what_their_own_organisation_trades():
+    boxes = {"box1": {"issuer": "CB"}, "box9": {"authority": "AU", "border_control_post": "BCP"},
+             "box11": {"importer": "IM"}}
+    assert coi.acting_as(boxes, {"IM", "AU"}, False, "IM", IMPORTER) == {IMPORTER}
+    assert coi.acting_as(boxes, {"IM", "CB"}, False, "IM", IMPORTER) == {IMPORTER}
+    assert coi.acting_as(boxes, {"AU"}, False, "IM", IMPORTER) == {VERIFIER}
+
+
+def test_one_organisation_may_be_several_operators_but_never_also_a_controlling_party():
+    assert coi.apart({IMPORTER: "IM", CONSIGNEE: "IM", RFL: "IM", EXPORTER: "IM"}) == set()
+    assert coi.apart({IMPORTER: "IM", VERIFIER: "IM", ISSUER: "CB"}) == {IMPORTER, VERIFIER}
+    assert coi.apart({CONSIGNEE: "AU", ENTRY: "AU"}) == {CONSIGNEE, ENTRY}
+    assert coi.apart({ISSUER: "CB", VERIFIER: "CB"}) == {ISSUER, VERIFIER}
+    for controlling in coi.CONTROLLING:
+        for other in PARTIES:
+            if other != controlling:
+                assert frozenset((controlling, other)) in coi.SEPARATE
 
 
 def test_a_draft_belongs_to_its_creating_organisation():

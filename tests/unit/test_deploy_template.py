@@ -153,13 +153,13 @@ def test_logins_are_throttled_and_failed_jobs_are_kept_and_alarmed(resources):
     assert all(method in routes[path] for path, method in template.HASHING_ROUTES)
     failures = of_type(resources, "AWS::Lambda::EventInvokeConfig")
     assert {f["Properties"]["FunctionName"]["Ref"] for f in failures.values()} == {
-        "LockInactive", "AuthorityDigest", "DeliverWebhooks"}
+        "LockInactive", "AuthorityDigest", "DeliverOutbox", "DeliverWebhooks"}
     assert all(f["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
                == {"Fn::GetAtt": ["JobFailures", "Arn"]} for f in failures.values())
     alarmed = {_text(a["Properties"]["Dimensions"]) for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
-    for name in ("LockInactive", "AuthorityDigest", "APIHandler"):
+    for name in ("LockInactive", "AuthorityDigest", "DeliverOutbox", "APIHandler"):
         assert any(f'"Ref": "{name}"' in dimension for dimension in alarmed)
-    for job in ("LockInactive", "AuthorityDigest"):
+    for job in ("LockInactive", "AuthorityDigest", "DeliverOutbox"):
         statements = _role_policy(resources, resources[job])
         assert any(s["Action"] == ["sqs:SendMessage"] for s in statements)
 
@@ -171,12 +171,12 @@ def test_webhooks_go_through_a_queue_with_dead_letters_and_each_function_its_own
     alarmed = {_text(a["Properties"]["Dimensions"]) for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
     assert any("WebhookDeadLetters" in dimension for dimension in alarmed)
     rights = {}
-    for function in ("APIHandler", "DeliverWebhooks", "LockInactive"):
+    for function in ("APIHandler", "DeliverWebhooks", "DeliverOutbox", "LockInactive"):
         rights[function] = {action for s in _role_policy(resources, resources[function])
                             if s["Resource"] == [{"Fn::GetAtt": ["WebhookQueue", "Arn"]}] for action in s["Action"]}
         variables = resources[function]["Properties"].get("Environment", {}).get("Variables", {})
         assert (variables.get("TRACES_WEBHOOK_QUEUE_URL") == {"Ref": "WebhookQueue"}) == bool(rights[function])
-    assert rights == {"APIHandler": {"sqs:SendMessage"}, "LockInactive": set(),
+    assert rights == {"APIHandler": {"sqs:SendMessage"}, "DeliverOutbox": {"sqs:SendMessage"}, "LockInactive": set(),
                       "DeliverWebhooks": {"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"}}
 
 
