@@ -5,7 +5,7 @@ from chalice import Blueprint
 from ..domain.webhooks import EVENTS
 from . import security
 from .http import body, lazy, now, query, route
-from .schema import array, choice, obj, string
+from .schema import EMPTY, array, choice, obj, string
 from .shapes import CURSOR, NAME, OPTIONAL_TEXT, TEXT, page
 
 bp = Blueprint(__name__)
@@ -95,17 +95,21 @@ def webhook_deliveries(organisation_id, webhook_id):
                                params.get("cursor"))
 
 
-@route(bp, WEBHOOKS + "/{webhook_id}/ping", methods=["POST"], status=202, login=True,
+@route(bp, WEBHOOKS + "/{webhook_id}/ping", methods=["POST"], status=202, body=EMPTY, login=True,
        returns={"type": "object", "required": ["event_id"], "properties": {"event_id": TEXT}})
 def ping_webhook(organisation_id, webhook_id):
     """Send a `ping` event to the endpoint (tried once, through the queue: see its deliveries)."""
-    current = security.current(bp.current_request)
+    request = bp.current_request
+    current = security.current(request)
+    body(request)
     return webhooks.ping(current, organisation_id, webhook_id, now())
 
 
-@route(bp, WEBHOOKS + "/{webhook_id}/enable", methods=["POST"], login=True, errors=(409,),
+@route(bp, WEBHOOKS + "/{webhook_id}/enable", methods=["POST"], body=EMPTY, login=True, errors=(409,),
        returns=WEBHOOK)
 def enable_webhook(organisation_id, webhook_id):
     """Enable again an endpoint disabled after 24 hours of failures."""
-    current = security.current(bp.current_request)
+    request = bp.current_request
+    current = security.current(request)
+    body(request)
     return webhooks.reenable(current, organisation_id, webhook_id, now())
