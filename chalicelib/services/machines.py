@@ -132,7 +132,10 @@ def _take_one(key_id: str, now: datetime) -> None:
     limit = settings.api_key_per_minute
     size = rules.lease_size(limit)
     for count in sorted({size, 1}, reverse=True):
-        if store.lease(key_id, window, count, limit, now, now + timedelta(minutes=2)):
+        outcome = store.lease(key_id, window, count, limit, now, now + timedelta(minutes=2))
+        if outcome == store.GONE:         # revoked since this request read it
+            raise NotAuthenticated(N_("The API key is not valid."), code="invalid_api_key")
+        if outcome == store.LEASED:
             with _lock:
                 _leased[key_id] = (window, count - 1)
             return

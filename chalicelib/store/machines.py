@@ -74,10 +74,13 @@ def revoke(key: ApiKey, now, by: str, record) -> bool:
     return True
 
 
-def lease(key_id: str, window: str, count: int, limit: int, now, expires_at) -> bool:
+LEASED, SPENT, GONE = "leased", "spent", "gone"
+
+
+def lease(key_id: str, window: str, count: int, limit: int, now, expires_at) -> str:
     """Claims `count` requests of the key's minute `window` (at most `limit` in all) and notes
-    the key as used, in one transaction: False when the minute has fewer left, or the key was
-    revoked meanwhile."""
+    the key as used, in one transaction: LEASED; SPENT when the minute has fewer left; GONE when
+    the key was revoked (or deleted) meanwhile."""
     counter = RateCounter(f"api-key#{key_id}#{window}")
     try:
         with transaction() as tx:
@@ -86,10 +89,13 @@ def lease(key_id: str, window: str, count: int, limit: int, now, expires_at) -> 
             tx.update(ApiKey(key_id), actions=[ApiKey.last_used_at.set(now)],
                       condition=ApiKey.id.exists() & ApiKey.revoked_at.does_not_exist())
     except TransactWriteError as error:
-        if cancelled_at(error):
-            return False
+        failed = cancelled_at(error)
+        if 1 in failed:
+            return GONE
+        if failed:
+            return SPENT
         raise
-    return True
+    return LEASED
 
 
 def begin(key: str, fingerprint: str, now, expires_at) -> IdempotencyRecord | None:

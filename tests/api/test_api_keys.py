@@ -189,3 +189,22 @@ def test_a_revocation_racing_requests_leaves_no_request_accepted_after_it(world,
     from chalicelib.store import audit
 
     assert [r.action for r in audit.trail(f"organisation#{org}")].count("api_key_revoked") == 1
+
+
+def test_a_key_revoked_between_its_read_and_its_lease_is_refused_not_rate_limited(world, new_api, monkeypatch):
+    """The lease's write is conditional on the key not being revoked: a revocation landing
+    between the request's read and its lease is a 401, never a 429."""
+    from datetime import datetime, timezone
+
+    from chalicelib.store import machines as store
+
+    created = new_key(world.person["importer"], world.org["importer"])
+    real = store.lease
+
+    def revoked_meanwhile(key_id, *args):
+        store.ApiKey(key_id).update(actions=[store.ApiKey.revoked_at.set(datetime.now(timezone.utc))])
+        return real(key_id, *args)
+
+    monkeypatch.setattr(store, "lease", revoked_meanwhile)
+    response = Machine(new_api, created["key"]).get("/api/cois")
+    assert response.status_code == 401 and error_code(response) == "invalid_api_key"
