@@ -111,9 +111,9 @@ def _bearer(world, rows: list, measure) -> bool:
     from chalicelib.config import settings
 
     people, org = world.person, world.org["importer"]
-    key = people["importer"].post(f"/api/organisations/{org}/api-keys",
-                                  {"name": "bench", "scope": "write",
-                                   "expires_at": (datetime.now(timezone.utc) + timedelta(days=365)).date().isoformat()}).json_body["key"]
+    expires = (datetime.now(timezone.utc) + timedelta(days=365)).date().isoformat()
+    key = people["importer"].post(f"/api/organisations/{org}/api-keys", {
+        "name": "bench", "scope": "write", "expires_at": expires}).json_body["key"]
     headers = {"Authorization": f"Bearer {key}"}
     machine = type(people["importer"])(people["importer"].client)
     with counting() as lease:

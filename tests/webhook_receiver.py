@@ -23,13 +23,14 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - the standard library's name
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 signature = self.headers.get("Traces-Signature", "")
                 receiver.received.append({"at": datetime.now(timezone.utc), "path": self.path,
                                           "body": json.loads(body),
                                           "signature": signature,
-                                          "verified": bool(receiver.secret) and verified(receiver.secret, signature, body)})
+                                          "verified": bool(receiver.secret)
+                                          and verified(receiver.secret, signature, body)})
                 self.send_response(receiver.answer)
                 for name, value in receiver.headers.items():
                     self.send_header(name, value)

@@ -155,7 +155,8 @@ def _boxes_form(data: dict) -> None:
     certificates.check_boxes(data.get("boxes") or {})
 
 
-@route(bp, "/cois", methods=["POST"], status=201, body=NEW_COI, login=True, machines=True, returns=COI, form=_boxes_form)
+@route(bp, "/cois", methods=["POST"], status=201, body=NEW_COI, login=True, machines=True, returns=COI,
+       form=_boxes_form)
 def create_coi():
     """Create a draft COI (any subset of the boxes)."""
     request = bp.current_request

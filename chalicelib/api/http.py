@@ -233,7 +233,7 @@ def _keep_answer(scope: str, response: Response, media: str) -> None:
     try:
         machines.finish(scope, response.status_code, response.body,
                         response.headers.get("Content-Type") or media)
-    except Exception:  # noqa: BLE001 - logged; the change itself is committed
+    except Exception:  # logged; the change itself is committed
         log.exception("could not keep the answer of an idempotent request")
 
 

@@ -31,8 +31,9 @@ def administered(current: Current, organisation_id: str) -> None:
 
 
 def listed(key: ApiKey) -> dict:
-    return {"id": key.id, "name": key.name, "prefix": rules.shown_prefix(key.organisation_id, key.id), "scope": key.scope,
-            "created_at": key.created_at.isoformat(), "expires_at": key.expires_at.isoformat(),
+    return {"id": key.id, "name": key.name, "prefix": rules.shown_prefix(key.organisation_id, key.id),
+            "scope": key.scope, "created_at": key.created_at.isoformat(),
+            "expires_at": key.expires_at.isoformat(),
             "last_used_at": key.last_used_at.isoformat() if key.last_used_at else None,
             "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None}
 

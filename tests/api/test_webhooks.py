@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from tests.api.coi_world import act, advanced, world  # noqa: F401 - fixture
-from tests.api.conftest import error_code, error_fields
+from tests.api.conftest import error_fields
 from tests.webhook_receiver import Receiver
 
 
