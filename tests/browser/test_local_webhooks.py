@@ -87,7 +87,7 @@ def test_an_administrator_manages_keys_and_webhooks_on_the_organisation_page(sta
     try:
         hooks = page.locator("#hook-form")
         hooks.get_by_label("Address (https://)").fill(receiver.url)
-        hooks.get_by_label("coi.issued").check()
+        hooks.get_by_label("Certificate issued").check()
         hooks.get_by_role("button", name="Add the webhook").click()
         expect(page.locator("#hook-secret")).to_be_visible()
         receiver.secret = page.locator("#hook-secret .js-secret").inner_text()
