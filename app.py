@@ -1,8 +1,8 @@
 """The traces API and its scheduled jobs. Routes live in chalicelib/api/, one blueprint each."""
 from chalice import Chalice, Cron, Rate
 
-from chalicelib.api import (accounts, authorisations, authority, cois, openapi, organisations,
-                            origin, reference, second_factors, session)
+from chalicelib.api import (accounts, authorisations, authority, cois, machines, openapi,
+                            organisations, origin, reference, second_factors, session)
 from chalicelib.api.http import edge, now
 from chalicelib.config import current as settings_now
 
@@ -13,7 +13,7 @@ app.api.binary_types.append("application/pdf")
 app.register_middleware(edge, "http")
 
 for blueprint in (reference.bp, accounts.bp, session.bp, second_factors.bp, authority.bp, organisations.bp,
-                  authorisations.bp, cois.bp, openapi.bp):
+                  authorisations.bp, cois.bp, machines.bp, openapi.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
 
 
@@ -45,3 +45,10 @@ def mail_feedback(event, context):
     from chalicelib.services import mail_feedback as feedback
 
     return {"marked": feedback.handle(event, now())}
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def deliver_webhooks(event):
+    from chalicelib.jobs import deliver_webhooks as job
+
+    return {"handled": job.run(now())}

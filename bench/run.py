@@ -55,6 +55,7 @@ def calls_per_operation() -> bool:
     from moto import mock_aws
 
     from app import app
+    from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
     from dev import admin
@@ -66,6 +67,7 @@ def calls_per_operation() -> bool:
         for model in MODELS:
             model._connection = None
         mailer.reset_client()
+        queue.reset_client()
         admin.main(["init"])
         admin.main(["create-user", AUTHORITY[0], "--password", AUTHORITY[1], "--organisation", AUTHORITY[2]])
         person, agent, box = Api(client), Api(client), Mailbox()
@@ -194,6 +196,7 @@ def inactivity_reads(scale: Scale = FULL) -> bool:
     from moto import mock_aws
 
     from chalicelib.jobs import lock_inactive
+    from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.accounts import ACTIVE, Account
     from chalicelib.store.tables import MODELS
@@ -206,6 +209,7 @@ def inactivity_reads(scale: Scale = FULL) -> bool:
             for model in MODELS:
                 model._connection = None
             mailer.reset_client()
+            queue.reset_client()
             admin.main(["init"])
             with Account.batch_write() as batch:
                 for n in range(total):
@@ -259,6 +263,7 @@ def coi_pdf(scale: Scale = FULL, lines: int = 10) -> bool:
 
 
 def _fresh_tables():
+    from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
     from dev import admin
@@ -266,6 +271,7 @@ def _fresh_tables():
     for model in MODELS:
         model._connection = None
     mailer.reset_client()
+    queue.reset_client()
     admin.main(["init"])
 
 

@@ -25,7 +25,8 @@ VARIABLES = ("TRACES_STAGE", "TRACES_TABLE_PREFIX", "AWS_DEFAULT_REGION", "TRACE
              "TRACES_SESSION_IDLE_MINUTES", "TRACES_SESSION_MAX_HOURS", "TRACES_INACTIVITY_DAYS",
              "TRACES_MAX_BODY_BYTES", "TRACES_MAIL_PER_HOUR", "TRACES_PASSWORD_HASH_PROFILE",
              "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET", "TRACES_MAIL_CONFIGURATION_SET",
-             "TRACES_SECOND_FACTOR_REQUIRED", "TRACES_FACTOR_KEY")
+             "TRACES_SECOND_FACTOR_REQUIRED", "TRACES_FACTOR_KEY", "TRACES_API_KEY_PER_MINUTE",
+             "TRACES_WEBHOOK_QUEUE_URL", "TRACES_WEBHOOK_LOOPBACK")
 # The stages where automated tests may read the anti-automation code (TRACES_CAPTCHA_TEST_HOOK:
 # each challenge then keeps its code in clear in the tokens table). Any other stage refuses it.
 TEST_HOOK_STAGES = ("local", "test")
@@ -58,6 +59,9 @@ class Settings:
     second_factor_required: frozenset
     # The KMS key (id, ARN or alias) that encrypts the authenticator apps' secrets.
     factor_key: str
+    api_key_per_minute: int
+    webhook_queue_url: str
+    webhook_loopback: bool
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -92,9 +96,19 @@ def load(environ=None) -> Settings:
         mail_configuration_set=env("TRACES_MAIL_CONFIGURATION_SET", ""),
         second_factor_required=_role_kinds(env("TRACES_SECOND_FACTOR_REQUIRED", "authority,control_body")),
         factor_key=env("TRACES_FACTOR_KEY", f"alias/{env('TRACES_TABLE_PREFIX', 'traces-test-')}second-factor"),
+        # Requests each API key may make per minute (SPEC 5.1).
+        api_key_per_minute=number("TRACES_API_KEY_PER_MINUTE", "120"),
+        # On AWS, the webhook queue of the stage (deploy/template.py); empty: the queue of the
+        # table prefix, made on first use (local and test).
+        webhook_queue_url=env("TRACES_WEBHOOK_QUEUE_URL", ""),
+        # Webhooks to http://127.0.0.1 (a receiver on this machine): local and test stages only.
+        webhook_loopback=flag("TRACES_WEBHOOK_LOOPBACK", "false"),
     )
     if not found.site_url.startswith(("https://", "http://")):
         wrong["TRACES_SITE_URL"] = f"{found.site_url!r} is not an http(s) address"
+    if found.webhook_loopback and found.stage not in TEST_HOOK_STAGES:
+        wrong["TRACES_WEBHOOK_LOOPBACK"] = (f"refused in stage {found.stage!r}: only "
+                                            f"{' and '.join(TEST_HOOK_STAGES)} may turn it on")
     if found.captcha_test_hook and found.stage not in TEST_HOOK_STAGES:
         wrong["TRACES_CAPTCHA_TEST_HOOK"] = (f"refused in stage {found.stage!r}: only "
                                              f"{' and '.join(TEST_HOOK_STAGES)} may turn it on")

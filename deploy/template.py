@@ -53,10 +53,20 @@ ACCESS = {
         "coi_numbers": "UpdateItem",
         "rate_limits": "UpdateItem",
         "outbox": "PutItem DeleteItem",
+        "api_keys": "GetItem PutItem UpdateItem Query:by_organisation",
+        "idempotency": "GetItem PutItem UpdateItem DeleteItem",
+        "webhooks": "GetItem PutItem UpdateItem Query:by_organisation",
+        "webhook_deliveries": "PutItem Query:table",
     },
     "lock_inactive": {
         "accounts": "UpdateItem Query:activity",
         "audit": "PutItem",
+    },
+    "deliver_webhooks": {
+        "webhooks": "GetItem UpdateItem Query:by_organisation",
+        "webhook_deliveries": "PutItem",
+        "authorisations": "Query:by_organisation",
+        "accounts": "BatchGetItem",
     },
     "authority_digest": {
         "accounts": "BatchGetItem Query:pending",
@@ -362,6 +372,10 @@ def operations(stage: str) -> dict:
         # the API handler: the literal name also lets CloudFormation create it first.
         found[log_group_id(function)] = {"Properties": {"LogGroupName": f"/aws/lambda/{name}"}}
     found["APIHandler"]["Properties"]["Environment"]["Variables"]["TRACES_ORIGIN_SECRET"] = {"Ref": "OriginSecret"}
+    for function in QUEUE_ACCESS:        # the functions that use the webhook queue know its URL
+        found[names[function]]["Properties"].setdefault("Environment", {"Variables": {}})[
+            "Variables"]["TRACES_WEBHOOK_QUEUE_URL"] = {"Ref": "WebhookQueue"}
+    found.update(webhook_queues(stage))
     rate, burst = API_THROTTLE
     limits = [("/*", "*", rate, burst)] + [("/" + path.replace("/", "~1"), method, r, b)
                                            for (path, method), (r, b) in sorted(HASHING_ROUTES.items())]
@@ -464,6 +478,36 @@ def edge(stage: str) -> dict:
 
 # Who publishes to the alerts topic (its key must let them).
 TOPIC_PUBLISHERS = ("cloudwatch.amazonaws.com", "ses.amazonaws.com")
+
+
+WEBHOOK_FUNCTION = "deliver_webhooks"
+WEBHOOK_RECEIPTS = 5            # a message whose handling failed this often goes to the dead letters
+
+
+def webhook_queues(stage: str) -> dict:
+    """The webhook queue (SPEC 5.1: at least once) and its dead-letter queue: a message that
+    fails to be handled five times (a crash, not a refusing endpoint: those are retried by the
+    code for 24 hours) is kept 14 days there, with an alarm."""
+    return {
+        "WebhookDeadLetters": {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": f"traces-{stage}-webhook-dead-letters", "MessageRetentionPeriod": 1209600,
+            "SqsManagedSseEnabled": True}},
+        "WebhookQueue": {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": f"traces-{stage}-webhooks", "MessageRetentionPeriod": 172800,
+            "VisibilityTimeout": 180, "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["WebhookDeadLetters", "Arn"]},
+                              "maxReceiveCount": WEBHOOK_RECEIPTS}}},
+        "WebhookDeadLettersWaiting": _alarm(
+            "A webhook message failed to be handled five times: it is in the dead-letter queue",
+            "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
+            {"Fn::GetAtt": ["WebhookDeadLetters", "QueueName"]}, "Maximum", 300)}
+
+
+# What the functions do with the webhook queue: the API and the outbox's job publish the events
+# (services/webhooks.py `publish`), deliver_webhooks reads them.
+QUEUE_ACCESS = {API_FUNCTION: ["sqs:SendMessage"], "deliver_outbox": ["sqs:SendMessage"],
+                WEBHOOK_FUNCTION: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]}
+
 
 # What API Gateway answers itself, before the function runs -> the status it answers with
 # (None: its own). An unknown path is its 403 "Missing Authentication Token": the API's 404.
@@ -635,7 +679,10 @@ def policy(stage: str, function: str) -> dict:
     if function == API_FUNCTION:
         statements.append({"Sid": "SecondFactorKey", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt"],
                            "Resource": [{"Fn::GetAtt": ["SecondFactorKey", "Arn"]}]})
-    else:
+    if function in QUEUE_ACCESS:
+        statements.append({"Sid": "WebhookQueue", "Effect": "Allow", "Action": QUEUE_ACCESS[function],
+                           "Resource": [{"Fn::GetAtt": ["WebhookQueue", "Arn"]}]})
+    if function != API_FUNCTION:
         statements.append({"Sid": "Failures", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": [{"Fn::GetAtt": ["JobFailures", "Arn"]}]})
     return {"Version": "2012-10-17", "Statement": statements}

@@ -187,11 +187,28 @@ def create_organisation(args, now: datetime) -> None:
 
 
 def job(args, now: datetime) -> None:
-    from chalicelib.jobs import authority_digest, deliver_outbox, lock_inactive
+    from chalicelib.jobs import authority_digest, deliver_outbox, deliver_webhooks, lock_inactive
 
     jobs = {"lock_inactive": lock_inactive.run, "authority_digest": authority_digest.run,
-            "deliver_outbox": deliver_outbox.run}
+            "deliver_outbox": deliver_outbox.run, "deliver_webhooks": deliver_webhooks.run}
     print(f"{args.name}: {jobs[args.name](now)}")
+
+
+def deliver_webhooks_every(seconds: float) -> None:
+    """The local system's webhook delivery (dev.run starts it): the queue read every few
+    seconds, as the deliver_webhooks function does every minute on AWS. Ctrl-C stops it."""
+    import time
+
+    from chalicelib.jobs import deliver_webhooks
+
+    try:
+        while True:
+            handled = deliver_webhooks.run(datetime.now(timezone.utc))
+            if handled:
+                print(f"deliver_webhooks: {handled}", flush=True)
+            time.sleep(seconds)
+    except KeyboardInterrupt:
+        pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -229,7 +246,10 @@ def _parser() -> argparse.ArgumentParser:
     code.add_argument("email")
     code.add_argument("--now")
     run = commands.add_parser("job")
-    run.add_argument("name", choices=["lock_inactive", "authority_digest", "deliver_outbox"])
+    run.add_argument("name", choices=["lock_inactive", "authority_digest", "deliver_outbox",
+                                      "deliver_webhooks"])
+    webhooks = commands.add_parser("deliver-webhooks")
+    webhooks.add_argument("--every", type=float, default=2.0, help="seconds between readings of the queue")
     run.add_argument("--now")
     return parser
 
@@ -254,6 +274,8 @@ def main(argv=None) -> int:
             create_organisation(args, now)
         elif args.command == "totp":
             totp(args, now)
+        elif args.command == "deliver-webhooks":
+            deliver_webhooks_every(args.every)
         else:
             job(args, now)
     except DomainError as error:

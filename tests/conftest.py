@@ -30,6 +30,7 @@ def aws():
     from moto import mock_aws
 
     from chalicelib import keys
+    from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
     from dev import admin
@@ -39,6 +40,7 @@ def aws():
             model._connection = None
         mailer.reset_client()
         keys.reset_client()
+        queue.reset_client()
         assert admin.main(["init"]) == 0
         yield
 

@@ -23,7 +23,10 @@ def response(error: errors.DomainError, language: str) -> Response:
         body["fields"] = {field: i18n.translate(message, language)
                           for field, message in error.fields.items()}
     body.update(getattr(error, "extra", None) or {})
-    return Response(body={"error": body}, status_code=status, headers={"Content-Language": language})
+    headers = {"Content-Language": language}
+    if "retry_after" in error.params:
+        headers["Retry-After"] = str(error.params["retry_after"])
+    return Response(body={"error": body}, status_code=status, headers=headers)
 
 
 def internal(language: str) -> Response:

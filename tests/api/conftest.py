@@ -54,6 +54,7 @@ def aws():
 
     from chalicelib import keys
     from chalicelib.config import settings
+    from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
     from dev import admin
@@ -66,6 +67,7 @@ def aws():
             model._connection = None
         mailer.reset_client()
         keys.reset_client()
+        queue.reset_client()
         backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
         if "tables" in _INITIALISED:
             backend.tables = copy.deepcopy(_INITIALISED["tables"])

@@ -130,7 +130,7 @@ def test_a_profile_change_of_language_and_format_applies_to_the_next_emails(api,
 @pytest.mark.parametrize("template", ["account_activated", "account_locked", "account_refused",
                                       "confirmation_request", "credential_changed", "password_reset",
                                       "registration_attempt", "user_creation_requests", "second_factor_reset",
-                                      "sign_in_method_changed"])
+                                      "sign_in_method_changed", "webhook_disabled"])
 def test_every_account_email_is_translated_and_renders_in_both_formats(template):
     from chalicelib.mail.render import render
 
@@ -138,7 +138,8 @@ def test_every_account_email_is_translated_and_renders_in_both_formats(template)
                    minutes=90, reason="failed_logins", temporary_password="TR012345678901", hours=24,
                    change="added", method="totp", method_name="Phone",
                    requests=[{"id": "a" * 32, "email": EMAIL, "name": "Marie Dupont",
-                              "organisation": "Bio Import Lyon"}], count=1)
+                              "organisation": "Bio Import Lyon"}], count=1,
+                   url="https://erp.example.com/traces")
     french, english = render(template, "fr", "html", **context), render(template, "en", "html", **context)
     assert french.subject and english.subject and french.subject != english.subject
     assert french.text != english.text

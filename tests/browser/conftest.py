@@ -144,7 +144,8 @@ def stack(tmp_path_factory):
         [sys.executable, "-m", "dev.run", "--port", str(port), "--moto-port", str(_free_port()),
          "--var", str(var), "--no-jobs", "--quiet"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**_clean_environment(), "PYTHONUNBUFFERED": "1", "TRACES_CAPTCHA_TEST_HOOK": "true"})
+        env={**_clean_environment(), "PYTHONUNBUFFERED": "1", "TRACES_CAPTCHA_TEST_HOOK": "true",
+             "TRACES_WEBHOOK_LOOPBACK": "true"})
     state_file = var / "run.json"
     deadline = time.monotonic() + 240
     while not state_file.exists():

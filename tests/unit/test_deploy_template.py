@@ -155,7 +155,7 @@ def test_logins_are_throttled_and_failed_jobs_are_kept_and_alarmed(resources):
     routes = template._app().routes
     assert all(method in routes[path] for path, method in template.HASHING_ROUTES)
     failures = of_type(resources, "AWS::Lambda::EventInvokeConfig")
-    asynchronous = {"LockInactive", "AuthorityDigest", "DeliverOutbox", "MailFeedback"}
+    asynchronous = {"LockInactive", "AuthorityDigest", "DeliverOutbox", "MailFeedback", "DeliverWebhooks"}
     assert {f["Properties"]["FunctionName"]["Ref"] for f in failures.values()} == asynchronous
     assert all(f["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
                == {"Fn::GetAtt": ["JobFailures", "Arn"]} for f in failures.values())
@@ -165,6 +165,22 @@ def test_logins_are_throttled_and_failed_jobs_are_kept_and_alarmed(resources):
     for job in asynchronous:
         statements = _role_policy(resources, resources[job])
         assert any(s["Action"] == ["sqs:SendMessage"] for s in statements)
+
+
+def test_webhooks_go_through_a_queue_with_dead_letters_and_each_function_its_own_rights(resources):
+    queue = resources["WebhookQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["WebhookDeadLetters", "Arn"]}
+    assert resources["WebhookDeadLetters"]["Type"] == "AWS::SQS::Queue"
+    alarmed = {_text(a["Properties"]["Dimensions"]) for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
+    assert any("WebhookDeadLetters" in dimension for dimension in alarmed)
+    rights = {}
+    for function in ("APIHandler", "DeliverWebhooks", "DeliverOutbox", "LockInactive"):
+        rights[function] = {action for s in _role_policy(resources, resources[function])
+                            if s["Resource"] == [{"Fn::GetAtt": ["WebhookQueue", "Arn"]}] for action in s["Action"]}
+        variables = resources[function]["Properties"].get("Environment", {}).get("Variables", {})
+        assert (variables.get("TRACES_WEBHOOK_QUEUE_URL") == {"Ref": "WebhookQueue"}) == bool(rights[function])
+    assert rights == {"APIHandler": {"sqs:SendMessage"}, "DeliverOutbox": {"sqs:SendMessage"}, "LockInactive": set(),
+                      "DeliverWebhooks": {"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"}}
 
 
 def test_what_api_gateway_answers_itself_is_in_the_apis_error_format(resources):

@@ -15,6 +15,7 @@ LAYERS = [
     ("chalicelib.services", 2),
     # the adapters: tables, e-mail, printed documents, reference data files
     ("chalicelib.store", 3), ("chalicelib.mail", 3), ("chalicelib.documents", 3), ("chalicelib.reference", 3),
+    ("chalicelib.delivery", 3),
     ("chalicelib.domain", 4),
     ("chalicelib.config", 5), ("chalicelib.i18n", 5), ("chalicelib", 5),
 ]

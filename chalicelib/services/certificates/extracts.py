@@ -17,7 +17,7 @@ from ...store.cois import Coi, CoiParty
 from .. import directory, outbox
 from .access import Access
 from .views import names, remaining
-from .writes import check_boxes, event, history_record, save, with_derived
+from .writes import check_boxes, events, history_record, save, webhook, with_derived
 
 REQUEST_FIELDS = {"version", "lines", "box9", "box12"}
 TAKERS = (rules.IMPORTER, rules.RFL, rules.VERIFIER, rules.ENTRY)     # who splits, first found
@@ -91,7 +91,7 @@ def extract(access: Access, data: dict, now: datetime) -> Coi:
 
     depletion = outbox.item("coi_depletion", {"base": base_coi.id}, now)
     try:
-        save(made, record, now, None, writes, [depletion])
+        save(made, record, now, None, writes, [depletion, *webhook(made, "extracts", now)])
     except Conflict as conflict:
         raise quantities.quantity_exceeded() from conflict
     return made
@@ -109,7 +109,8 @@ def deplete_if_nothing_remains(payload: dict, now: datetime) -> None:
     for i, line in enumerate(lines):
         condition &= Coi.reserved_weight[i] >= boxes_rules.milli(line.get("net_weight"))
     base_coi.status, base_coi.updated_at = rules.DEPLETED, now
-    notice = event(base_coi, "deplete", rules.DEPLETED, None, now)
+    base_coi.version = int(base_coi.version) + 1
+    notices = events(base_coi, "deplete", rules.DEPLETED, None, now)
     try:
         with base.transaction() as tx:
             tx.update(Coi(base_coi.id), actions=[Coi.status.set(rules.DEPLETED), Coi.version.add(1),
@@ -120,10 +121,11 @@ def deplete_if_nothing_remains(payload: dict, now: datetime) -> None:
                     CoiParty.organisation_status.set(f"{org}#{rules.DEPLETED}")])
             tx.save(history_record(base_coi.id, None, None, "deplete", now, rules.BASE_FOR_EXTRACT,
                                    rules.DEPLETED, reason="nothing remains"))
-            tx.save(notice)
+            for notice in notices:
+                tx.save(notice)
     except TransactWriteError:
         return   # something remains (or the base moved on): nothing to do
-    outbox.deliver([notice], now)
+    outbox.deliver(notices, now)
 
 
 def release_extract(access: Access, now: datetime):

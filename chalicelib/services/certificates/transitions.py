@@ -16,7 +16,7 @@ from ..sessions import Current
 from .access import Access, load
 from .extracts import extract, release_extract
 from .views import names, view
-from .writes import STALE, event, history_record, only, person, save, version_of
+from .writes import STALE, events, history_record, only, person, save, version_of
 
 
 def permitted(current: Current, coi: Coi | None, action: str) -> Access:
@@ -49,7 +49,7 @@ def act(access: Access, action: str, data: dict, now: datetime) -> tuple[dict, i
                       after, change.pop("changes", None), **change)
     extra = _EXTRA_WRITES.get(action)
     save(coi, record, now, (before, version), extra(access, now) if extra else None,
-         [event(coi, action, after, current.account, now)])
+         events(coi, action, after, current.account, now))
     return view(coi, Access(current, coi).allowed), 200
 
 
@@ -206,5 +206,5 @@ def _replace(access: Access, now: datetime) -> Coi:
                          replaced_by=new.id))
 
     old.replaced_by = new.id
-    save(new, record, now, None, writes, [event(old, "replace", old.status, account, now)])
+    save(new, record, now, None, writes, events(old, "replace", old.status, account, now))
     return new

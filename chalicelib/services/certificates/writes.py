@@ -15,7 +15,7 @@ from ...store import audit, base
 from ...store import cois as store
 from ...store.accounts import Account
 from ...store.cois import Coi, CoiParty
-from .. import coi_notices, directory, outbox
+from .. import coi_notices, directory, outbox, webhooks
 from .views import summary
 
 
@@ -112,10 +112,19 @@ def save(coi: Coi, record, now: datetime, expected: tuple | None, extra=None,
     outbox.deliver(follow_up, now)
 
 
-def event(coi: Coi, action: str, status_after: str, actor: Account | None, now: datetime):
-    """The outbox item of the e-mails of a transition."""
-    return outbox.item("coi_event", coi_notices.event(coi, action, status_after,
-                                                      actor.id if actor else None), now)
+def events(coi: Coi, action: str, status_after: str, actor: Account | None, now: datetime) -> list:
+    """The outbox items of a transition: its e-mails, and its webhook event."""
+    return [outbox.item("coi_event", coi_notices.event(coi, action, status_after,
+                                                       actor.id if actor else None), now),
+            *webhook(coi, action, now)]
+
+
+def webhook(coi: Coi, action: str, now: datetime) -> list:
+    """The outbox item of the webhook event of `action` on `coi` (SPEC 5.1), for the
+    organisations the COI shows for; none for an action without an event."""
+    found = webhooks.event(action, {"id": coi.id, "number": coi.number, "status": coi.status,
+                                    "version": int(coi.version)}, set(_listing(coi)), now)
+    return [outbox.item("webhook_event", found, now)] if found else []
 
 
 def with_derived(coi: Coi, given: dict, found: dict) -> dict:
