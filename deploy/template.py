@@ -17,13 +17,16 @@ from pathlib import Path
 from pynamodb.attributes import TTLAttribute
 
 ROOT = Path(__file__).resolve().parents[1]
-# CloudFront managed policies: no caching for the API, caching for the site.
-CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+# CloudFront's managed cache policy for the site (the API has its own: ApiCache).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 # What CloudFront sends the API: the viewer headers the API reads (not Host: API Gateway answers
 # to its own), and the viewer's address that CloudFront sets itself, which keys the public
 # verification's limit (chalicelib/api/origin.py client_address).
-API_HEADERS = ["Accept", "Accept-Language", "Content-Type", "X-CSRF-Token", "CloudFront-Viewer-Address"]
+API_HEADERS = ["Accept", "Accept-Language", "Content-Type", "X-CSRF-Token", "Idempotency-Key",
+               "CloudFront-Viewer-Address"]
+# A machine's API key (SPEC 5.1). CloudFront forwards Authorization only as part of a cache key:
+# the API's cache policy keys on it and caches nothing (TTL 0; the API answers no-store).
+API_KEY_HEADERS = ["Authorization"]
 API_FUNCTION = "api_handler"   # chalice's name for the function behind the REST API
 # Lambda's platform, chosen: Python 3.13 (Amazon Linux 2023, supported until 2029; python3.11 is
 # deprecated on 2027-06-30) on Graviton (arm64: 20% less per GB-second than x86_64).
@@ -263,6 +266,12 @@ def site(stage: str) -> dict:
                                       "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": API_HEADERS},
                                       "CookiesConfig": {"CookieBehavior": "all"},
                                       "QueryStringsConfig": {"QueryStringBehavior": "all"}}}}
+    found["ApiCache"] = {"Type": "AWS::CloudFront::CachePolicy", "Properties": {"CachePolicyConfig": {
+        "Name": f"traces-{stage}-api-cache", "DefaultTTL": 0, "MinTTL": 0, "MaxTTL": 1,
+        "ParametersInCacheKeyAndForwardedToOrigin": {
+            "EnableAcceptEncodingGzip": True, "EnableAcceptEncodingBrotli": True,
+            "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": API_KEY_HEADERS},
+            "CookiesConfig": {"CookieBehavior": "none"}, "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}}
     router = {"Fn::GetAtt": ["SiteRouter", "FunctionMetadata.FunctionARN"]}
     headers = {"Ref": "SecurityHeaders"}
     found["Site"] = {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
@@ -291,7 +300,7 @@ def site(stage: str) -> dict:
         "CacheBehaviors": [{"PathPattern": "/api/*", "TargetOriginId": "api",
                             "ViewerProtocolPolicy": "https-only", "Compress": True,
                             "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
-                            "CachePolicyId": CACHING_DISABLED,
+                            "CachePolicyId": {"Ref": "ApiCache"},
                             "OriginRequestPolicyId": {"Ref": "ApiRequests"},
                             "ResponseHeadersPolicyId": headers}]}}}
     found["SiteBucketPolicy"] = {"Type": "AWS::S3::BucketPolicy", "Properties": {

@@ -244,6 +244,10 @@ def test_the_api_gets_cloudfronts_own_viewer_address_and_the_headers_it_reads(re
     policy = resources[api["OriginRequestPolicyId"]["Ref"]]["Properties"]["OriginRequestPolicyConfig"]
     headers = {h.lower() for h in policy["HeadersConfig"]["Headers"]}
     assert policy["HeadersConfig"]["HeaderBehavior"] == "whitelist" and "host" not in headers
+    assert "authorization" not in headers           # CloudFront refuses it in an origin request policy
+    cache = resources[api["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    assert cache["DefaultTTL"] == cache["MinTTL"] == 0
+    headers |= {h.lower() for h in cache["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]["Headers"]}
     assert policy["CookiesConfig"]["CookieBehavior"] == "all"
     code = "".join(path.read_text() for path in Path(template.ROOT, "chalicelib").rglob("*.py"))
     read = set(re.findall(r'headers\.get\("([a-z-]+)"', code)) | {origin.VIEWER_ADDRESS}
