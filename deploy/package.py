@@ -18,7 +18,7 @@ them again.
 
 Checks (`problems`), any failure exits non-zero: every wheel in the zip is pure Python or built
 for the runtime's Python, architecture and glibc, and every shared library is for its
-architecture; the zip is at most MAX_ZIP (14 MB: 10 before cryptography, which WebAuthn
+architecture; the zip is at most MAX_ZIP (17 MB: 9.8 before cryptography, which WebAuthn
 needs) and MAX_UNZIPPED; unpacked on its own (nothing but
 the standard library besides it) the twin imports app.py under the runtime's Python, answers a
 request that carries the origin secret and refuses one that does not, creates a client of each
@@ -42,7 +42,7 @@ from deploy.template import ARCHITECTURE, RUNTIME
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("dynamodb", "ses", "kms")   # what pynamodb, chalicelib/mail/mailer.py and chalicelib/keys call
-MAX_ZIP = 14 * 1000 * 1000
+MAX_ZIP = 17 * 1000 * 1000           # measured 15.8 MB with cryptography (passkeys, SPEC 1.9)
 MAX_UNZIPPED = 60 * 1024 * 1024
 _DATA = ("botocore/data/", "boto3/data/")
 PYTHON = RUNTIME.removeprefix("python")          # "3.13"
