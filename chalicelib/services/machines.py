@@ -54,14 +54,24 @@ def create(current: Current, organisation_id: str, data: dict, now: datetime) ->
     return {**listed(key), "key": rules.token(organisation_id, key_id, secret)}
 
 
-def keys(current: Current, organisation_id: str, cursor: str | None) -> dict:
-    """A page of the organisation's keys, newest first, revoked ones included."""
+BAD_CURSOR = N_("This is not a cursor of this list.")
+
+
+def administered_page(current: Current, organisation_id: str, cursor: str | None, query, shown,
+                      size: int = PAGE) -> dict:
+    """A page of what `query` (a store query by organisation and cursor) finds for an
+    organisation, to its administrators; 400 on a cursor of another list."""
     administered(current, organisation_id)
     try:
-        page = store.of_organisation(organisation_id, cursor, PAGE)
+        page = query(organisation_id, cursor, size)
     except ValueError:
-        raise Invalid({"cursor": N_("This is not a cursor of this list.")}) from None
-    return {"items": [listed(key) for key in page.items], "cursor": page.cursor}
+        raise Invalid({"cursor": BAD_CURSOR}) from None
+    return {"items": [shown(item) for item in page.items], "cursor": page.cursor}
+
+
+def keys(current: Current, organisation_id: str, cursor: str | None) -> dict:
+    """A page of the organisation's keys, newest first, revoked ones included."""
+    return administered_page(current, organisation_id, cursor, store.of_organisation, listed)
 
 
 def revoke(current: Current, organisation_id: str, key_id: str, now: datetime) -> None:

@@ -19,7 +19,7 @@ from ..store.authorisations import holders
 from ..store.paging import from_cursor, to_cursor
 from ..store.webhooks import Delivery, Webhook
 from . import credentials
-from .machines import administered
+from .machines import BAD_CURSOR, administered, administered_page
 from .sessions import Current
 
 MOST_PER_ORGANISATION = 10
@@ -66,12 +66,7 @@ def register(current: Current, organisation_id: str, data: dict, now: datetime) 
 
 
 def endpoints(current: Current, organisation_id: str, cursor: str | None) -> dict:
-    administered(current, organisation_id)
-    try:
-        page = store.of_organisation(organisation_id, cursor, PAGE)
-    except ValueError:
-        raise Invalid({"cursor": N_("This is not a cursor of this list.")}) from None
-    return {"items": [listed(w) for w in page.items], "cursor": page.cursor}
+    return administered_page(current, organisation_id, cursor, store.of_organisation, listed, PAGE)
 
 
 def _endpoint(current: Current, organisation_id: str, webhook_id: str) -> Webhook:
@@ -104,7 +99,7 @@ def _position(cursor: str) -> str:
     except ValueError:
         position = None
     if not isinstance(position, str) or not 0 < len(position) <= 200:
-        raise Invalid({"cursor": N_("This is not a cursor of this list.")})
+        raise Invalid({"cursor": BAD_CURSOR})
     return position
 
 
