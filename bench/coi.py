@@ -13,6 +13,7 @@ def _world():
     from moto import mock_aws
 
     from app import app
+    from chalicelib import keys
     from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
@@ -28,6 +29,7 @@ def _world():
                 model._connection = None
             mailer.reset_client()
             queue.reset_client()
+            keys.reset_client()
             admin.main(["init"])
             self.client = Client(app, stage_name="test")
             self.client.__enter__()

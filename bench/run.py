@@ -263,6 +263,7 @@ def coi_pdf(scale: Scale = FULL, lines: int = 10) -> bool:
 
 
 def _fresh_tables():
+    from chalicelib import keys
     from chalicelib.delivery import queue
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
@@ -272,6 +273,7 @@ def _fresh_tables():
         model._connection = None
     mailer.reset_client()
     queue.reset_client()
+    keys.reset_client()
     admin.main(["init"])
 
 

@@ -15,9 +15,7 @@ IMPORTER, CONSIGNEE, AUTHORITY = "importer@demo.example.org", "consignee@demo.ex
 def logged_in(new_page, stack, email: str, locale: str = "fr-FR", width: int = 1280) -> Page:
     """A browser of its own logged in as `email` (the pages ask /api/me for the rest)."""
     page = new_page(locale, width)
-    response = page.request.post(f"{stack.url}/api/session", data={"email": email, "password": PASSWORDS[email]})
-    assert response.ok, response.text()
-    page.csrf = response.json()["csrf_token"]
+    page.csrf = stack.session(page.request, email, PASSWORDS[email])["csrf_token"]   # second step included
     return page
 
 

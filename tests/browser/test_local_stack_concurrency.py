@@ -102,7 +102,11 @@ BURST = 16              # clients that log in at the same moment (issue 15: one 
 
 
 def test_a_burst_of_logins_on_the_local_stack_gets_no_server_error(stack):
-    statuses = at_once(*[lambda: Client(stack.url).log_in(*AUTHORITY)] * BURST)
+    # The password step of 16 logins at once (each answers 200 with its pending second step: a
+    # code of the authenticator app serves once, so the burst is on the password).
+    email, password = AUTHORITY[0], AUTHORITY[1]
+    statuses = at_once(*[lambda: Client(stack.url).call("POST", "/session", {"email": email, "password": password})[0]]
+                       * BURST)
     assert statuses == [200] * BURST, statuses
 
 

@@ -21,7 +21,7 @@ def test_the_built_package_has_no_problem(built):
 
 def test_the_zip_is_lean_and_for_the_chosen_platform(built):
     zipped, _unzipped = package.sizes(built / "deployment.zip")
-    assert zipped <= 10_000_000
+    assert zipped <= package.MAX_ZIP     # 9.8 MB before cryptography (passkeys), 15.8 MB with it
     with zipfile.ZipFile(built / "deployment.zip") as archive:
         names = archive.namelist()
     assert not [n for n in names if n.startswith("fontTools/") and n.endswith((".so", ".c"))]
