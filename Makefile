@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM := $(or $(TRACES_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test reset bench catalogs package clean browser scanner
+.PHONY: run test reset bench catalogs package deploy clean browser scanner
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@sh dev/need.sh python3-venv python3 -c "import ensurepip, venv"
@@ -52,17 +52,18 @@ catalogs: $(STAMP)
 	$(PY) -m dev.catalogs
 
 # A CloudFormation package for STAGE (dev or prod): chalice's Lambdas and API plus the tables,
-# site bucket, CloudFront, SES identity, alarms and per-function IAM from deploy/template.py;
-# then deploy.package slims the zip and checks it (sizes, imports, cfn-lint).
+# site bucket, CloudFront, SES identity, alarms and per-function IAM from deploy/template.py, and
+# the Lambda zip built for Lambda's platform from wheels only; deploy.package checks them both.
 STAGE ?= prod
 package: $(STAMP)
-	mkdir -p build
-	$(PY) -m deploy.template policies $(STAGE)
-	$(PY) -m deploy.template resources $(STAGE) > build/resources.json
-	rm -rf chalicelib/mail/templates && cp -r templates/mail chalicelib/mail/templates
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} $(VENV)/bin/chalice package --stage $(STAGE) --merge-template build/resources.json build/$(STAGE)
-	rm -rf chalicelib/mail/templates
-	$(PY) -m deploy.package build/$(STAGE)
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} $(PY) -m deploy.package $(STAGE)
+
+# Everything a deployment needs, safe to run again (docs/deploying.md): the package, the artifact
+# bucket, the edge stack (us-east-1) and the main stack, the site, init, the first administrator.
+# Set AWS_DEFAULT_REGION, TRACES_SITE_DOMAIN, TRACES_CERTIFICATE_ARN, TRACES_MAIL_SENDER and
+# TRACES_ADMIN_EMAIL first (TRACES_ALERT_EMAIL: optional).
+deploy: package
+	$(PY) -m deploy.deploy $(STAGE)
 
 clean:
 	rm -rf $(VENV) var/ site/ build/ node_modules/

@@ -1,4 +1,4 @@
-"""(i) The sealed COI PDF (SPEC 3.2): a 10-line COI rendered and sealed against rendered alone,
+"""(j) The sealed COI PDF (SPEC 3.2): a 10-line COI rendered and sealed against rendered alone,
 in a warm process, the KMS round trip (moto's here, a network call on AWS) timed apart; the
 sealed file's size. Targets: sealing adds under 200 ms, KMS apart; the file at most 100 KB."""
 import statistics
@@ -46,7 +46,7 @@ def sealed_pdf(runs: int, judge_time: bool = True, lines: int = 10) -> bool:
         finally:
             seal.kms_sign = signed
     extra = statistics.median(sealed) - statistics.median(plain)
-    print(f"\n(i) sealed COI PDF, {lines} lines: render {statistics.median(plain) * 1000:.0f} ms, render and "
+    print(f"\n(j) sealed COI PDF, {lines} lines: render {statistics.median(plain) * 1000:.0f} ms, render and "
           f"seal {statistics.median(sealed) * 1000:.0f} ms without the KMS round trip (+{extra * 1000:.0f} ms; "
           f"median of {runs}; the first, with pyHanko's imports, {first * 1000:.0f} ms), {size / 1024:.1f} KiB "
           f"(targets: under +{SEAL_EXTRA_SECONDS * 1000:.0f} ms and {SEALED_BYTES // 1024} KiB)")

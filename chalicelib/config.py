@@ -24,7 +24,9 @@ VARIABLES = ("TRACES_STAGE", "TRACES_TABLE_PREFIX", "AWS_DEFAULT_REGION", "TRACE
              "TRACES_CONFIRMATION_MINUTES", "TRACES_TEMPORARY_PASSWORD_HOURS",
              "TRACES_SESSION_IDLE_MINUTES", "TRACES_SESSION_MAX_HOURS", "TRACES_INACTIVITY_DAYS",
              "TRACES_MAX_BODY_BYTES", "TRACES_MAIL_PER_HOUR", "TRACES_PASSWORD_HASH_PROFILE",
-             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET", "TRACES_SEAL_TSA_URL")
+             "TRACES_CAPTCHA_TEST_HOOK", "TRACES_ORIGIN_SECRET", "TRACES_MAIL_CONFIGURATION_SET",
+             "TRACES_SECOND_FACTOR_REQUIRED", "TRACES_FACTOR_KEY", "TRACES_API_KEY_PER_MINUTE",
+             "TRACES_WEBHOOK_QUEUE_URL", "TRACES_WEBHOOK_LOOPBACK", "TRACES_SEAL_TSA_URL")
 # The stages where automated tests may read the anti-automation code (TRACES_CAPTCHA_TEST_HOOK:
 # each challenge then keeps its code in clear in the tokens table). Any other stage refuses it.
 TEST_HOOK_STAGES = ("local", "test")
@@ -52,6 +54,14 @@ class Settings:
     mail_per_hour: int
     password_hash_profile: str
     origin_secret: str
+    mail_configuration_set: str
+    # SPEC 1.9: the role kinds whose holders must have a second factor (`all`: everyone).
+    second_factor_required: frozenset
+    # The KMS key (id, ARN or alias) that encrypts the authenticator apps' secrets.
+    factor_key: str
+    api_key_per_minute: int
+    webhook_queue_url: str
+    webhook_loopback: bool
     seal_tsa_url: str
 
     def table(self, name: str) -> str:
@@ -72,35 +82,8 @@ def load(environ=None) -> Settings:
     """The settings of `environ` (default: the process environment now). Unset names default to
     the `test` stage's (so that `dev.admin init` run in-process prepares what
     `Client(app, stage_name="test")` uses), unset switches to the safe side."""
-    values = os.environ if environ is None else environ
-    wrong: dict[str, str] = {}
-
-    def env(name: str, default: str) -> str:
-        value = values.get(name)
-        return default if value is None else value
-
-    def flag(name: str, default: str) -> bool:
-        value = env(name, default).strip().lower()
-        if value not in ON + OFF:
-            wrong[name] = f"{value!r} is neither on ({', '.join(ON)}) nor off ({', '.join(OFF[:-1])})"
-        return value in ON
-
-    def number(name: str, default: str) -> int:
-        value = env(name, default)
-        try:
-            parsed = int(value)
-        except ValueError:
-            parsed = 0
-        if parsed < 1:
-            wrong[name] = f"{value!r} is not a whole number above 0"
-        return parsed
-
-    def one_of(name: str, default: str, choices: tuple) -> str:
-        value = env(name, default)
-        if value not in choices:
-            wrong[name] = f"{value!r} is not one of {', '.join(choices)}"
-        return value
-
+    read = _Reader(os.environ if environ is None else environ)
+    env, flag, number, one_of, wrong = read.env, read.flag, read.number, read.one_of, read.wrong
     found = Settings(
         stage=env("TRACES_STAGE", "test"),
         table_prefix=env("TRACES_TABLE_PREFIX", "traces-test-"),
@@ -120,6 +103,17 @@ def load(environ=None) -> Settings:
         password_hash_profile=one_of("TRACES_PASSWORD_HASH_PROFILE", "rfc9106_low_memory_p1", HASH_PROFILES),
         # On AWS, the secret header CloudFront adds to API requests: empty means no check.
         origin_secret=env("TRACES_ORIGIN_SECRET", ""),
+        # On AWS, SES's configuration set whose bounces and complaints come back (mail_feedback).
+        mail_configuration_set=env("TRACES_MAIL_CONFIGURATION_SET", ""),
+        second_factor_required=_role_kinds(env("TRACES_SECOND_FACTOR_REQUIRED", "authority,control_body")),
+        factor_key=env("TRACES_FACTOR_KEY", f"alias/{env('TRACES_TABLE_PREFIX', 'traces-test-')}second-factor"),
+        # Requests each API key may make per minute (SPEC 5.1).
+        api_key_per_minute=number("TRACES_API_KEY_PER_MINUTE", "120"),
+        # On AWS, the webhook queue of the stage (deploy/template.py); empty: the queue of the
+        # table prefix, made on first use (local and test).
+        webhook_queue_url=env("TRACES_WEBHOOK_QUEUE_URL", ""),
+        # Webhooks to http://127.0.0.1 (a receiver on this machine): local and test stages only.
+        webhook_loopback=flag("TRACES_WEBHOOK_LOOPBACK", "false"),
         # A timestamp authority (RFC 3161) for the COI's seal: PAdES B-T; empty: B-B.
         seal_tsa_url=env("TRACES_SEAL_TSA_URL", ""),
     )
@@ -127,12 +121,54 @@ def load(environ=None) -> Settings:
         wrong["TRACES_SITE_URL"] = f"{found.site_url!r} is not an http(s) address"
     if found.seal_tsa_url and not found.seal_tsa_url.startswith(("https://", "http://")):
         wrong["TRACES_SEAL_TSA_URL"] = f"{found.seal_tsa_url!r} is not an http(s) address"
+    if found.webhook_loopback and found.stage not in TEST_HOOK_STAGES:
+        wrong["TRACES_WEBHOOK_LOOPBACK"] = (f"refused in stage {found.stage!r}: only "
+                                            f"{' and '.join(TEST_HOOK_STAGES)} may turn it on")
     if found.captcha_test_hook and found.stage not in TEST_HOOK_STAGES:
         wrong["TRACES_CAPTCHA_TEST_HOOK"] = (f"refused in stage {found.stage!r}: only "
                                              f"{' and '.join(TEST_HOOK_STAGES)} may turn it on")
     if wrong:
         raise ValueError("settings that cannot be used: " + "; ".join(f"{k}: {v}" for k, v in wrong.items()))
     return found
+
+
+class _Reader:
+    """Reads variables, each with its default, and keeps what is wrong with each."""
+
+    def __init__(self, values):
+        self.values, self.wrong = values, {}
+
+    def env(self, name: str, default: str) -> str:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    def flag(self, name: str, default: str) -> bool:
+        value = self.env(name, default).strip().lower()
+        if value not in ON + OFF:
+            self.wrong[name] = f"{value!r} is neither on ({', '.join(ON)}) nor off ({', '.join(OFF[:-1])})"
+        return value in ON
+
+    def number(self, name: str, default: str) -> int:
+        value = self.env(name, default)
+        try:
+            parsed = int(value)
+        except ValueError:
+            parsed = 0
+        if parsed < 1:
+            self.wrong[name] = f"{value!r} is not a whole number above 0"
+        return parsed
+
+    def one_of(self, name: str, default: str, choices: tuple) -> str:
+        value = self.env(name, default)
+        if value not in choices:
+            self.wrong[name] = f"{value!r} is not one of {', '.join(choices)}"
+        return value
+
+
+def _role_kinds(value: str) -> frozenset:
+    """`authority,control_body` -> those kinds; `all` and `none` as they say."""
+    kinds = frozenset(kind.strip() for kind in value.split(",") if kind.strip())
+    return frozenset() if kinds <= {"none"} else kinds
 
 
 @lru_cache(maxsize=32)

@@ -6,6 +6,7 @@ jobs, and one least-privilege IAM policy per Lambda function.
 
     python -m deploy.template resources STAGE > build/resources.json   # chalice --merge-template
     python -m deploy.template policies STAGE       # .chalice/policy-STAGE-FUNCTION.json, one each
+    python -m deploy.template edge STAGE           # the us-east-1 stack: CloudFront's web ACL
 
 Memory, timeout and log retention of each function are chalice settings (.chalice/config.json).
 """
@@ -16,11 +17,21 @@ from pathlib import Path
 from pynamodb.attributes import TTLAttribute
 
 ROOT = Path(__file__).resolve().parents[1]
-# CloudFront managed policies: no caching for the API, every viewer header but Host forwarded.
-CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+# CloudFront's managed cache policy for the site (the API has its own: ApiCache).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+# What CloudFront sends the API: the viewer headers the API reads (not Host: API Gateway answers
+# to its own), and the viewer's address that CloudFront sets itself, which keys the public
+# verification's limit (chalicelib/api/origin.py client_address).
+API_HEADERS = ["Accept", "Accept-Language", "Content-Type", "X-CSRF-Token", "Idempotency-Key",
+               "CloudFront-Viewer-Address"]
+# A machine's API key (SPEC 5.1). CloudFront forwards Authorization only as part of a cache key:
+# the API's cache policy keys on it and caches nothing (TTL 0; the API answers no-store).
+API_KEY_HEADERS = ["Authorization"]
 API_FUNCTION = "api_handler"   # chalice's name for the function behind the REST API
+# Lambda's platform, chosen: Python 3.13 (Amazon Linux 2023, supported until 2029; python3.11 is
+# deprecated on 2027-06-30) on Graviton (arm64: 20% less per GB-second than x86_64).
+RUNTIME = "python3.13"
+ARCHITECTURE = "arm64"
 
 # What each function does with each table, read from its code paths (the API: app.py's
 # blueprints and the services they call; the jobs: chalicelib/jobs/): the DynamoDB operations,
@@ -45,14 +56,28 @@ ACCESS = {
         "coi_numbers": "UpdateItem",
         "rate_limits": "UpdateItem",
         "outbox": "PutItem DeleteItem",
+        "api_keys": "GetItem PutItem UpdateItem Query:by_organisation",
+        "idempotency": "GetItem PutItem UpdateItem DeleteItem",
+        "webhooks": "GetItem PutItem UpdateItem Query:by_organisation",
+        "webhook_deliveries": "PutItem Query:table",
     },
     "lock_inactive": {
         "accounts": "UpdateItem Query:activity",
         "audit": "PutItem",
     },
+    "deliver_webhooks": {
+        "webhooks": "GetItem UpdateItem Query:by_organisation",
+        "webhook_deliveries": "PutItem",
+        "authorisations": "Query:by_organisation",
+        "accounts": "BatchGetItem",
+    },
     "authority_digest": {
         "accounts": "BatchGetItem Query:pending",
         "authorisations": "Query:by_organisation,role_queue",
+        "rate_limits": "UpdateItem DeleteItem",      # each send claimed once per run
+    },
+    "mail_feedback": {
+        "accounts": "UpdateItem Query:by_email_key",
     },
     "deliver_outbox": {
         "outbox": "PutItem UpdateItem DeleteItem Query:due",
@@ -63,6 +88,8 @@ ACCESS = {
         "audit": "PutItem",
     },
 }
+MAIL_FEEDBACK = "mail_feedback"   # the function SES's bounces and complaints reach (app.py)
+MAIL_FROM = "mail"                # the MAIL FROM subdomain of the sender's domain
 
 # Requests per second the API stage accepts (API Gateway throttling), so that a flood cannot
 # run unbounded argon2 work: the routes that hash a password (about 0.7 s of the API function
@@ -72,6 +99,29 @@ HASHING_ROUTES = {("/api/session", "POST"): (10, 20), ("/api/accounts", "POST"):
                   ("/api/password/forgot", "POST"): (5, 10), ("/api/password/change", "POST"): (5, 10)}
 ORIGIN_HEADER = "X-Origin-Verify"         # the secret CloudFront adds to API requests
 HSTS_SECONDS = 63072000                   # two years
+TLS_MINIMUM = "TLSv1.2_2021"              # what CloudFront accepts from viewers
+
+# What an operator chooses at deploy time (`make deploy`): the site's domain with its certificate,
+# the sender of the e-mails. E-mail links and the COI's QR code use the domain (TRACES_SITE_URL).
+PARAMETERS = {
+    "SiteDomain": {"Type": "String", "AllowedPattern": r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?",
+                   "Description": "The site's domain name (e.g. traces.example.eu)"},
+    "CertificateArn": {"Type": "String", "AllowedPattern": r"arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/.+",
+                       "Description": "ACM certificate of SiteDomain, in us-east-1 (CloudFront's region)"},
+    "MailSender": {"Type": "String", "AllowedPattern": r"[^@\s]+@[a-z0-9.-]+",
+                   "Description": "The sender of the e-mails (e.g. no-reply@traces.example.eu)"},
+    "OriginSecret": {"Type": "String", "NoEcho": True, "MinLength": 32, "AllowedPattern": "[A-Za-z0-9]+",
+                     "Description": "Random letters and digits that CloudFront sends to the API "
+                                    "(e.g. openssl rand -hex 32); keep it between deploys"},
+    "AlertEmail": {"Type": "String", "Default": "",
+                   "Description": "Where alarms are e-mailed (empty: no subscription)"},
+    "WebAclArn": {"Type": "String", "AllowedPattern": r"arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/.+",
+                  "Description": "The per-client limits of the edge stack (us-east-1), Output WebAclArn"},
+    "SealAdministrator": {"Type": "String", "Default": "",
+                          "Description": "ARN of who may sign the seal key's certificate request "
+                                         "(dev.admin seal-csr); empty again afterwards"}}
+SITE_URL = {"Fn::Sub": "https://${SiteDomain}"}
+SENDER_DOMAIN = {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailSender"}]}]}
 
 
 def chalice_config() -> dict:
@@ -110,7 +160,8 @@ def functions() -> dict[str, str]:
     from chalice.utils import to_cfn_resource_name
 
     found = {API_FUNCTION: "APIHandler"}
-    found.update({source.name: to_cfn_resource_name(source.name) for source in _app().event_sources})
+    found.update({source.name: to_cfn_resource_name(source.name)
+                  for source in [*_app().event_sources, *_app().pure_lambda_functions]})
     return found
 
 
@@ -213,10 +264,24 @@ def site(stage: str) -> dict:
     found["SecurityHeaders"] = {"Type": "AWS::CloudFront::ResponseHeadersPolicy", "Properties": {
         "ResponseHeadersPolicyConfig": {"Name": f"traces-{stage}-security-headers",
                                         **security_headers()}}}
+    found["ApiRequests"] = {"Type": "AWS::CloudFront::OriginRequestPolicy", "Properties": {
+        "OriginRequestPolicyConfig": {"Name": f"traces-{stage}-api-requests",
+                                      "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": API_HEADERS},
+                                      "CookiesConfig": {"CookieBehavior": "all"},
+                                      "QueryStringsConfig": {"QueryStringBehavior": "all"}}}}
+    found["ApiCache"] = {"Type": "AWS::CloudFront::CachePolicy", "Properties": {"CachePolicyConfig": {
+        "Name": f"traces-{stage}-api-cache", "DefaultTTL": 0, "MinTTL": 0, "MaxTTL": 1,
+        "ParametersInCacheKeyAndForwardedToOrigin": {
+            "EnableAcceptEncodingGzip": True, "EnableAcceptEncodingBrotli": True,
+            "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": API_KEY_HEADERS},
+            "CookiesConfig": {"CookieBehavior": "none"}, "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}}
     router = {"Fn::GetAtt": ["SiteRouter", "FunctionMetadata.FunctionARN"]}
     headers = {"Ref": "SecurityHeaders"}
     found["Site"] = {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
         "Enabled": True, "HttpVersion": "http2and3", "IPV6Enabled": True, "PriceClass": "PriceClass_100",
+        "Aliases": [{"Ref": "SiteDomain"}], "WebACLId": {"Ref": "WebAclArn"},
+        "ViewerCertificate": {"AcmCertificateArn": {"Ref": "CertificateArn"}, "SslSupportMethod": "sni-only",
+                              "MinimumProtocolVersion": TLS_MINIMUM},
         "Origins": [
             {"Id": "site", "DomainName": {"Fn::GetAtt": ["SiteBucket", "RegionalDomainName"]},
              "S3OriginConfig": {"OriginAccessIdentity": ""},
@@ -238,8 +303,8 @@ def site(stage: str) -> dict:
         "CacheBehaviors": [{"PathPattern": "/api/*", "TargetOriginId": "api",
                             "ViewerProtocolPolicy": "https-only", "Compress": True,
                             "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
-                            "CachePolicyId": CACHING_DISABLED,
-                            "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+                            "CachePolicyId": {"Ref": "ApiCache"},
+                            "OriginRequestPolicyId": {"Ref": "ApiRequests"},
                             "ResponseHeadersPolicyId": headers}]}}}
     found["SiteBucketPolicy"] = {"Type": "AWS::S3::BucketPolicy", "Properties": {
         "Bucket": {"Ref": "SiteBucket"},
@@ -248,6 +313,56 @@ def site(stage: str) -> dict:
             "Action": "s3:GetObject", "Resource": {"Fn::Sub": "${SiteBucket.Arn}/*"},
             "Condition": {"StringEquals": {"AWS:SourceArn": {
                 "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Site}"}}}}]}}}
+    return found
+
+
+# --- mail -------------------------------------------------------------------------------------
+
+def mail(stage: str) -> dict:
+    """The sender's domain (DKIM, a MAIL FROM subdomain) and the configuration set every e-mail is
+    sent with: SES suppresses an address that bounced or complained, and publishes each bounce
+    and complaint to a topic that the mail_feedback function reads (it marks the account)."""
+    feedback = functions()[MAIL_FEEDBACK]
+    return {
+        "MailIdentity": {"Type": "AWS::SES::EmailIdentity", "Properties": {
+            "EmailIdentity": SENDER_DOMAIN,
+            "ConfigurationSetAttributes": {"ConfigurationSetName": {"Ref": "MailConfiguration"}},
+            "DkimSigningAttributes": {"NextSigningKeyLength": "RSA_2048_BIT"},
+            "MailFromAttributes": {"MailFromDomain": {"Fn::Join": [".", [MAIL_FROM, SENDER_DOMAIN]]},
+                                   "BehaviorOnMxFailure": "USE_DEFAULT_VALUE"}}},
+        "MailConfiguration": {"Type": "AWS::SES::ConfigurationSet", "Properties": {
+            "Name": f"traces-{stage}",
+            "SuppressionOptions": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
+            "ReputationOptions": {"ReputationMetricsEnabled": True},
+            "DeliveryOptions": {"TlsPolicy": "REQUIRE"}}},
+        "MailFeedbackTopic": {"Type": "AWS::SNS::Topic", "Properties": {
+            "TopicName": f"traces-{stage}-mail-feedback", "KmsMasterKeyId": {"Ref": "AlertsKey"}}},
+        "MailFeedbackEvents": {"Type": "AWS::SES::ConfigurationSetEventDestination", "Properties": {
+            "ConfigurationSetName": {"Ref": "MailConfiguration"},
+            "EventDestination": {"Name": "bounces-and-complaints", "Enabled": True,
+                                 "MatchingEventTypes": ["bounce", "complaint"],
+                                 "SnsDestination": {"TopicARN": {"Ref": "MailFeedbackTopic"}}}}},
+        "MailFeedbackSubscription": {"Type": "AWS::SNS::Subscription", "Properties": {
+            "TopicArn": {"Ref": "MailFeedbackTopic"}, "Protocol": "lambda",
+            "Endpoint": {"Fn::GetAtt": [feedback, "Arn"]}}},
+        "MailFeedbackInvoke": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunction", "FunctionName": {"Ref": feedback},
+            "Principal": "sns.amazonaws.com", "SourceArn": {"Ref": "MailFeedbackTopic"}}},
+    }
+
+
+def mail_outputs() -> dict:
+    """The DNS records the sender's domain needs: DKIM's three CNAMEs, MAIL FROM's MX and SPF."""
+    found = {f"DkimRecord{n}": {
+        "Description": "CNAME record for DKIM: name, then value",
+        "Value": {"Fn::Join": [" CNAME ", [{"Fn::GetAtt": ["MailIdentity", f"DkimDNSTokenName{n}"]},
+                                           {"Fn::GetAtt": ["MailIdentity", f"DkimDNSTokenValue{n}"]}]]}}
+        for n in (1, 2, 3)}
+    found["MailFromRecords"] = {
+        "Description": "MX and TXT (SPF) records of the MAIL FROM domain",
+        "Value": {"Fn::Sub": [f"{MAIL_FROM}.${{Domain}} MX 10 feedback-smtp.${{AWS::Region}}.amazonses.com; "
+                              f"{MAIL_FROM}.${{Domain}} TXT \"v=spf1 include:amazonses.com ~all\"",
+                              {"Domain": SENDER_DOMAIN}]}}
     return found
 
 
@@ -260,21 +375,56 @@ def operations(stage: str) -> dict:
     found = {}
     for function, logical_id in names.items():
         name = function_name(stage, function)
-        found[logical_id] = {"Properties": {"FunctionName": name}}
+        found[logical_id] = {"Properties": {"FunctionName": name, "Runtime": RUNTIME,
+                                            "Architectures": [ARCHITECTURE], "Environment": {"Variables": {
+                                                "TRACES_MAIL_CONFIGURATION_SET": {"Ref": "MailConfiguration"},
+                                                "TRACES_SITE_URL": SITE_URL,
+                                                "TRACES_MAIL_SENDER": {"Ref": "MailSender"}}}}}
         # chalice names the group after the function's Ref, and with the wrong logical id for
         # the API handler: the literal name also lets CloudFormation create it first.
         found[log_group_id(function)] = {"Properties": {"LogGroupName": f"/aws/lambda/{name}"}}
-    found["APIHandler"]["Properties"]["Environment"] = {
-        "Variables": {"TRACES_ORIGIN_SECRET": {"Ref": "OriginSecret"}}}
+    found["APIHandler"]["Properties"]["Environment"]["Variables"]["TRACES_ORIGIN_SECRET"] = {"Ref": "OriginSecret"}
+    for function in QUEUE_ACCESS:        # the functions that use the webhook queue know its URL
+        found[names[function]]["Properties"].setdefault("Environment", {"Variables": {}})[
+            "Variables"]["TRACES_WEBHOOK_QUEUE_URL"] = {"Ref": "WebhookQueue"}
+    found.update(webhook_queues(stage))
     rate, burst = API_THROTTLE
     limits = [("/*", "*", rate, burst)] + [("/" + path.replace("/", "~1"), method, r, b)
                                            for (path, method), (r, b) in sorted(HASHING_ROUTES.items())]
-    found["RestAPI"] = {"Properties": {"MethodSettings": [
+    # Named, hence not retained: a retained group would block the create after a failed one.
+    found["ApiAccessLogs"] = {"Type": "AWS::Logs::LogGroup", "Properties": {
+        "LogGroupName": f"/traces/{stage}/api-access", "RetentionInDays": chalice_config()["log_retention_in_days"]}}
+    # API Gateway writes logs through one role per account and region.
+    found["ApiGatewayLogging"] = {"Type": "AWS::ApiGateway::Account", "Properties": {
+        "CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLoggingRole", "Arn"]}}}
+    found["ApiGatewayLoggingRole"] = {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]},
+        "ManagedPolicyArns": [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/"
+                                          "AmazonAPIGatewayPushToCloudWatchLogs"}]}}
+    # OpenApiVersion set: SAM makes no stray "Stage" stage (without throttling) besides "api".
+    found["RestAPI"] = {"DependsOn": "ApiGatewayLogging", "Properties": {
+        "Name": f"traces-{stage}", "OpenApiVersion": "2.0",
+        "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
+                             "Format": json.dumps(ACCESS_LOG, separators=(",", ":"))},
+        "MethodSettings": [
         {"ResourcePath": path, "HttpMethod": method, "ThrottlingRateLimit": r, "ThrottlingBurstLimit": b}
-        for path, method, r, b in limits]}}
-    found.update(gateway_responses())
+        for path, method, r, b in limits], "DefinitionBody": {
+            "x-amazon-apigateway-gateway-responses": gateway_responses()}}}
+    # Alarms must reach someone: CloudWatch cannot publish to a topic encrypted with the AWS
+    # managed key (alias/aws/sns), whose policy cannot be changed; this key's policy lets it (and
+    # SES, which publishes bounces and complaints).
+    found["AlertsKey"] = {"Type": "AWS::KMS::Key", "Properties": {
+        "Description": f"traces {stage}: the alerts and mail feedback topics", "EnableKeyRotation": True,
+        "KeyPolicy": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Account", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
+             "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}},
+            {"Sid": "Publishers", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+             "Resource": "*", "Principal": {"Service": list(TOPIC_PUBLISHERS)},
+             "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}}}
     found["Alerts"] = {"Type": "AWS::SNS::Topic", "Properties": {
-        "TopicName": f"traces-{stage}-alerts", "KmsMasterKeyId": "alias/aws/sns"}}
+        "TopicName": f"traces-{stage}-alerts", "KmsMasterKeyId": {"Ref": "AlertsKey"}}}
     found["AlertsByMail"] = {"Type": "AWS::SNS::Subscription", "Condition": "AlertsHaveAnAddress",
                              "Properties": {"TopicArn": {"Ref": "Alerts"}, "Protocol": "email",
                                             "Endpoint": {"Ref": "AlertEmail"}}}
@@ -298,6 +448,79 @@ def operations(stage: str) -> dict:
     return found
 
 
+# One line per API request (API Gateway's access log): who, what, the answer and its time. The
+# client is CloudFront's viewer address (the API's source address is CloudFront's edge).
+ACCESS_LOG = {"requestId": "$context.requestId", "time": "$context.requestTime",
+              "viewer": "$context.identity.sourceIp", "method": "$context.httpMethod",
+              "path": "$context.path", "status": "$context.status", "bytes": "$context.responseLength",
+              "latency": "$context.responseLatency", "integrationLatency": "$context.integrationLatency",
+              "error": "$context.error.responseType", "userAgent": "$context.identity.userAgent"}
+
+# Per client (viewer IP, as CloudFront sees it) over five minutes, counted by WAF on the
+# distribution: the routes that hash a password, and every API request. Beyond, WAF answers 429.
+CLIENT_LIMITS = {"hashing": (100, sorted({path for path, _method in HASHING_ROUTES})), "api": (1000, ["/api/"])}
+
+
+def edge(stage: str) -> dict:
+    """The stack in us-east-1 (where CloudFront's WAF lives; the main stack cannot create it in
+    its own region): a web ACL with rate-based rules per client IP. `make deploy` creates it
+    first and passes its WebAclArn to the main stack."""
+    rules = []
+    for priority, (name, (limit, paths)) in enumerate(CLIENT_LIMITS.items()):
+        matches = [{"ByteMatchStatement": {"FieldToMatch": {"UriPath": {}}, "PositionalConstraint":
+                                           "EXACTLY" if name == "hashing" else "STARTS_WITH",
+                                           "SearchString": path,
+                                           "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}
+                   for path in paths]
+        scope = matches[0] if len(matches) == 1 else {"OrStatement": {"Statements": matches}}
+        rules.append({"Name": f"per-client-{name}", "Priority": priority, "Action": {"Block": {
+            "CustomResponse": {"ResponseCode": 429}}},
+            "Statement": {"RateBasedStatement": {"Limit": limit, "EvaluationWindowSec": 300,
+                                                 "AggregateKeyType": "IP", "ScopeDownStatement": scope}},
+            "VisibilityConfig": {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True,
+                                 "MetricName": f"traces-{stage}-per-client-{name}"}})
+    return {"AWSTemplateFormatVersion": "2010-09-09",
+            "Description": f"traces {stage}: per-client limits of the CloudFront distribution (us-east-1)",
+            "Resources": {"ClientLimits": {"Type": "AWS::WAFv2::WebACL", "Properties": {
+                "Name": f"traces-{stage}-client-limits", "Scope": "CLOUDFRONT", "DefaultAction": {"Allow": {}},
+                "Rules": rules, "VisibilityConfig": {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True,
+                                                     "MetricName": f"traces-{stage}-client-limits"}}}},
+            "Outputs": {"WebAclArn": {"Value": {"Fn::GetAtt": ["ClientLimits", "Arn"]}}}}
+
+
+# Who publishes to the alerts topic (its key must let them).
+TOPIC_PUBLISHERS = ("cloudwatch.amazonaws.com", "ses.amazonaws.com")
+
+
+WEBHOOK_FUNCTION = "deliver_webhooks"
+WEBHOOK_RECEIPTS = 5            # a message whose handling failed this often goes to the dead letters
+
+
+def webhook_queues(stage: str) -> dict:
+    """The webhook queue (SPEC 5.1: at least once) and its dead-letter queue: a message that
+    fails to be handled five times (a crash, not a refusing endpoint: those are retried by the
+    code for 24 hours) is kept 14 days there, with an alarm."""
+    return {
+        "WebhookDeadLetters": {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": f"traces-{stage}-webhook-dead-letters", "MessageRetentionPeriod": 1209600,
+            "SqsManagedSseEnabled": True}},
+        "WebhookQueue": {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": f"traces-{stage}-webhooks", "MessageRetentionPeriod": 172800,
+            "VisibilityTimeout": 180, "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["WebhookDeadLetters", "Arn"]},
+                              "maxReceiveCount": WEBHOOK_RECEIPTS}}},
+        "WebhookDeadLettersWaiting": _alarm(
+            "A webhook message failed to be handled five times: it is in the dead-letter queue",
+            "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
+            {"Fn::GetAtt": ["WebhookDeadLetters", "QueueName"]}, "Maximum", 300)}
+
+
+# What the functions do with the webhook queue: the API and the outbox's job publish the events
+# (services/webhooks.py `publish`), deliver_webhooks reads them.
+QUEUE_ACCESS = {API_FUNCTION: ["sqs:SendMessage"], "deliver_outbox": ["sqs:SendMessage"],
+                WEBHOOK_FUNCTION: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]}
+
+
 # What API Gateway answers itself, before the function runs -> the status it answers with
 # (None: its own). An unknown path is its 403 "Missing Authentication Token": the API's 404.
 GATEWAY_RESPONSES = {"MISSING_AUTHENTICATION_TOKEN": 404, "UNSUPPORTED_MEDIA_TYPE": 415,
@@ -307,20 +530,20 @@ GATEWAY_RESPONSES = {"MISSING_AUTHENTICATION_TOKEN": 404, "UNSUPPORTED_MEDIA_TYP
 def gateway_responses() -> dict:
     """API Gateway's own answers (unknown path, throttling, a function that failed or timed
     out...) in the API's error format (api/http.py), in the default language: the gateway does
-    not negotiate it. CloudFront's response headers policy adds the security headers."""
+    not negotiate it. CloudFront's response headers policy adds the security headers. They are
+    part of the API's definition (x-amazon-apigateway-gateway-responses): separate
+    GatewayResponse resources are dropped by a later change of the definition."""
     from chalicelib import i18n
     from chalicelib.api.http import error_body
 
     found = {}
     for response_type, status in GATEWAY_RESPONSES.items():
         shown = status or (500 if response_type == "DEFAULT_5XX" else 400)
-        properties = {"RestApiId": {"Ref": "RestAPI"}, "ResponseType": response_type,
-                      "ResponseTemplates": {"application/json": json.dumps(error_body(shown, i18n.DEFAULT))},
-                      "ResponseParameters": {"gatewayresponse.header.Cache-Control": "'no-store'"}}
+        found[response_type] = {
+            "responseTemplates": {"application/json": json.dumps(error_body(shown, i18n.DEFAULT))},
+            "responseParameters": {"gatewayresponse.header.Cache-Control": "'no-store'"}}
         if status:
-            properties["StatusCode"] = str(status)
-        name = "Gateway" + "".join(word.capitalize() for word in response_type.split("_"))
-        found[name] = {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": properties}
+            found[response_type]["statusCode"] = status
     return found
 
 
@@ -377,33 +600,91 @@ def seal(stage: str) -> dict:
 
 
 def resources(stage: str) -> dict:
-    env = stage_environment(stage)
-    sender_domain = env["TRACES_MAIL_SENDER"].rpartition("@")[2]
     found = {_logical_id(model): table(model, name) for model, name in tables(stage).values()}
     found.update(site(stage))
-    found["MailIdentity"] = {"Type": "AWS::SES::EmailIdentity",
-                             "Properties": {"EmailIdentity": sender_domain}}
+    found.update(mail(stage))
     found.update(operations(stage))
+    found.update(second_factor_key(stage))
     found.update(seal(stage))
     return {
-        "Parameters": {
-            "OriginSecret": {"Type": "String", "NoEcho": True, "MinLength": 32,
-                             "AllowedPattern": "[A-Za-z0-9]+",
-                             "Description": "Random letters and digits that CloudFront sends to the "
-                                            "API (e.g. openssl rand -hex 32); keep it between deploys"},
-            "AlertEmail": {"Type": "String", "Default": "",
-                           "Description": "Where alarms are e-mailed (empty: no subscription)"},
-            "SealAdministrator": {"Type": "String", "Default": "",
-                                  "Description": "ARN of who may sign the seal key's certificate request "
-                                                 "(dev.admin seal-csr); empty again afterwards"}},
+        "Parameters": PARAMETERS,
         "Conditions": {"AlertsHaveAnAddress": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlertEmail"}, ""]}]},
                        "SealCertificateRequest": {"Fn::Not": [{"Fn::Equals": [{"Ref": "SealAdministrator"}, ""]}]}},
         "Resources": found,
         "Outputs": {
-            "SiteURL": {"Value": {"Fn::Sub": "https://${Site.DomainName}"}},
+            "SiteURL": {"Value": SITE_URL},
+            "SiteRecord": {"Description": "The DNS record of the site's domain",
+                           "Value": {"Fn::Sub": "${SiteDomain} CNAME ${Site.DomainName}"}},
             "SiteBucketName": {"Value": {"Ref": "SiteBucket"}},
             "DistributionId": {"Value": {"Ref": "Site"}},
-            "JobFailuresQueue": {"Value": {"Ref": "JobFailures"}}}}
+            "JobFailuresQueue": {"Value": {"Ref": "JobFailures"}},
+            **mail_outputs()}}
+
+
+# --- what a deployment needs, checked on the packaged template ------------------------------
+
+TEMPLATE_BODY_LIMIT = 51_200          # bytes CloudFormation accepts in the request itself
+TEMPLATE_URL_LIMIT = 1_000_000        # through an S3 bucket (`make deploy` always sends it so)
+GATEWAY_TIMEOUT = 29                  # seconds API Gateway waits for the function
+
+
+def deployment_problems(sam: dict) -> list[str]:  # noqa: C901 - one check per point of issue 17, a list
+    """What would break or be unsafe on AWS although the template creates: each a sentence."""
+    found, resources = [], sam["Resources"]
+    size = len(json.dumps(sam).encode("utf-8"))
+    if size > TEMPLATE_URL_LIMIT:
+        found.append(f"the template ({size} bytes) is over CloudFormation's limit through S3")
+    functions = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
+    for name, properties in functions.items():
+        if properties.get("Runtime") != RUNTIME or properties.get("Architectures") != [ARCHITECTURE]:
+            found.append(f"{name} does not run on {RUNTIME} {ARCHITECTURE}, which the zip is built for")
+    if functions["APIHandler"]["Timeout"] >= GATEWAY_TIMEOUT:
+        found.append(f"the API function may run {functions['APIHandler']['Timeout']} s; API Gateway "
+                     f"gives up at {GATEWAY_TIMEOUT} s")
+    api = resources["RestAPI"]["Properties"]
+    if "OpenApiVersion" not in api:
+        found.append("without OpenApiVersion SAM adds a stray, unthrottled 'Stage' stage")
+    inside = api["DefinitionBody"].get("x-amazon-apigateway-gateway-responses", {})
+    if set(inside) != set(GATEWAY_RESPONSES) or any(r["Type"] == "AWS::ApiGateway::GatewayResponse"
+                                                     for r in resources.values()):
+        found.append("API Gateway's own answers must be inside the API definition, not separate resources")
+    if "DestinationArn" not in api.get("AccessLogSetting", {}):
+        found.append("the API writes no access log")
+    if not resources["Site"]["Properties"]["DistributionConfig"].get("WebACLId"):
+        found.append("no per-client limit: the distribution has no web ACL")
+    for name, topic in ((n, r) for n, r in resources.items() if r["Type"] == "AWS::SNS::Topic"):
+        key = topic["Properties"].get("KmsMasterKeyId")
+        if key is not None and not _lets_publish(resources, key):
+            found.append(f"{name}: its encryption key does not let {', '.join(TOPIC_PUBLISHERS)} publish")
+    return found
+
+
+def _lets_publish(resources: dict, key) -> bool:
+    """A customer-managed key of the template whose policy lets every publisher use it."""
+    if not isinstance(key, dict) or "Ref" not in key or key["Ref"] not in resources:
+        return False      # an AWS managed key (alias/aws/sns): its policy cannot be changed
+    statements = resources[key["Ref"]]["Properties"]["KeyPolicy"]["Statement"]
+    allowed = {service for s in statements if s["Effect"] == "Allow"
+               and {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(s["Action"])
+               for service in s["Principal"].get("Service", [])}
+    return set(TOPIC_PUBLISHERS) <= allowed
+
+
+def second_factor_key(stage: str) -> dict:
+    """SPEC 1.9: the KMS key that encrypts the authenticator apps' secrets, under the alias the API
+    reads by default (config.py `factor_key`); only the API function may use it (`policy`)."""
+    prefix = stage_environment(stage)["TRACES_TABLE_PREFIX"]
+    return {
+        "SecondFactorKey": {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                            "Properties": {"Description": "traces: second-factor secrets", "EnableKeyRotation": True,
+                                           "KeyPolicy": {"Version": "2012-10-17", "Statement": [{
+                                               "Sid": "Account", "Effect": "Allow",
+                                               "Principal": {"AWS": {"Fn::Sub":
+                                                                     "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                                               "Action": "kms:*", "Resource": "*"}]}}},
+        "SecondFactorKeyAlias": {"Type": "AWS::KMS::Alias",
+                                 "Properties": {"AliasName": f"alias/{prefix}second-factor",
+                                                "TargetKeyId": {"Ref": "SecondFactorKey"}}}}
 
 
 # --- IAM ------------------------------------------------------------------------------------
@@ -433,28 +714,37 @@ def _access(stage: str, function: str) -> list[dict]:
 
 def policy(stage: str, function: str) -> dict:
     """What one Lambda function may do: the operations of ACCESS on its tables and indexes,
-    sending e-mail from the configured sender, writing its own log group, and for the jobs
-    sending their failed events to the failure queue. Nothing else: no Scan, no table
+    sending e-mail from the configured sender with the configuration set (but mail_feedback),
+    writing its own log group, and for the asynchronous functions sending their failed events to
+    the failure queue. Nothing else: no Scan, no table
     administration, no BatchWriteItem (only `dev.admin` loads data in bulk)."""
-    env = stage_environment(stage)
-    sender = env["TRACES_MAIL_SENDER"]
     identity = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/"
     log_group = ("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/"
                  + function_name(stage, function) + ":*")
+    configuration_set = ("arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}"
+                         ":configuration-set/${MailConfiguration}")
     statements = _access(stage, function) + [
-        {"Sid": "Mail", "Effect": "Allow", "Action": ["ses:SendRawEmail"],
-         "Resource": [{"Fn::Sub": identity + sender.rpartition("@")[2]}, {"Fn::Sub": identity + sender}],
-         "Condition": {"StringEquals": {"ses:FromAddress": sender}}},
         {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
          "Resource": [{"Fn::Sub": log_group}]}]
+    if function != MAIL_FEEDBACK:    # which only reads what SES reports
+        statements.insert(-1, {
+            "Sid": "Mail", "Effect": "Allow", "Action": ["ses:SendRawEmail"],
+            "Resource": [{"Fn::Sub": [identity + "${Domain}", {"Domain": SENDER_DOMAIN}]},
+                         {"Fn::Sub": identity + "${MailSender}"}, {"Fn::Sub": configuration_set}],
+            "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "MailSender"}}}})
     if function == API_FUNCTION:
+        statements.append({"Sid": "SecondFactorKey", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt"],
+                           "Resource": [{"Fn::GetAtt": ["SecondFactorKey", "Arn"]}]})
         # The COI's seal: its chain is read here; kms:Sign is granted by the key's own policy
         # (`seal`), to this function's role only (naming the key here too would be a circle).
         _, chain = _seal_names(stage)
         statements.append({"Sid": "SealChain", "Effect": "Allow", "Action": ["ssm:GetParameter"],
                            "Resource": [{"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:"
                                                     "${AWS::AccountId}:parameter" + chain}]})
-    else:
+    if function in QUEUE_ACCESS:
+        statements.append({"Sid": "WebhookQueue", "Effect": "Allow", "Action": QUEUE_ACCESS[function],
+                           "Resource": [{"Fn::GetAtt": ["WebhookQueue", "Arn"]}]})
+    if function != API_FUNCTION:
         statements.append({"Sid": "Failures", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": [{"Fn::GetAtt": ["JobFailures", "Arn"]}]})
     return {"Version": "2012-10-17", "Statement": statements}
@@ -474,14 +764,14 @@ def write_policies(stage: str) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("resources", "policies"):
+    if len(argv) != 2 or argv[0] not in ("resources", "policies", "edge"):
         print(__doc__, file=sys.stderr)
         return 2
     if argv[0] == "policies":
         for path in write_policies(argv[1]):
             print(f"wrote {path.relative_to(ROOT)}", file=sys.stderr)
         return 0
-    json.dump(resources(argv[1]), sys.stdout, indent=2)
+    json.dump((edge if argv[0] == "edge" else resources)(argv[1]), sys.stdout, indent=2)
     print()
     return 0
 

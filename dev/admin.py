@@ -58,6 +58,9 @@ def init(now: datetime) -> None:
 
         boto3.client("ses", region_name=settings.region).verify_email_identity(
             EmailAddress=settings.mail_sender)
+        from chalicelib import keys
+
+        keys.ensure_key()     # the second factors' key (SPEC 1.9); CloudFormation's on AWS
     added = provisioning.load_reference_organisations(now)
     print(f"tables created: {len(created)}; reference organisations added: {added}")
     if settings.stage in ("local", "test"):
@@ -75,10 +78,11 @@ def demo(now: datetime) -> None:
     print("Demo accounts (e-mail / password / organisation):")
     for email, password, code, first, last, language in DEMO_PEOPLE:
         try:
-            provisioning.create_person(email, password, code, now, first, last, language)
+            account = provisioning.create_person(email, password, code, now, first, last, language)
         except Conflict:
-            pass  # already there: `demo` is idempotent
-        print(f"  {email} / {password} / {code}")
+            account = None  # already there: `demo` is idempotent
+        second = give_authenticator_app(account, now) if account else _has_authenticator_app(email)
+        print(f"  {email} / {password} / {code}" + (f" / code: python -m dev.admin totp {email}" if second else ""))
     from dev import demo_cois
 
     made = demo_cois.create(now)
@@ -91,6 +95,56 @@ def create_user(args, now: datetime) -> None:
 
     account = provisioning.create_person(args.email, args.password, args.organisation, now)
     print(f"created {account.email} ({account.id}) in {args.organisation}")
+    if give_authenticator_app(account, now):
+        print(f"second factor: an authenticator app; its current code: python -m dev.admin totp {account.email}")
+
+
+# The local system's stand-in for a phone (SPEC 1.9): there, people who must have a second factor
+# get an authenticator app whose codes `totp` prints (also in the test stage; refused elsewhere).
+AUTHENTICATOR_STAGES = ("local", "test")
+
+
+def give_authenticator_app(account, now: datetime) -> bool:
+    """In the local stage, an authenticator app for a person who must have a second factor and has
+    none; True if given."""
+    from chalicelib.config import settings
+    from chalicelib.services import second_factor
+
+    if settings.stage != "local" or not second_factor.needs_enrolment(account):
+        return False
+    second_factor.enrol_authenticator_app(account, "dev.admin", now)
+    return True
+
+
+def _has_authenticator_app(email: str) -> bool:
+    from chalicelib.domain.normalise import email as normalised, email_key
+    from chalicelib.store.accounts import find_by_email
+
+    account = find_by_email(email_key(normalised(email)))
+    return bool(account and any(v["kind"] == "totp" for v in account.factors.values()))
+
+
+def totp(args, now: datetime) -> None:
+    """Prints a code of the person's authenticator app that the login accepts: the current one,
+    or the next if the current one was used (waiting for it if both were)."""
+    import time
+
+    from chalicelib.config import settings
+    from chalicelib.domain.errors import Invalid
+    from chalicelib.domain.normalise import email as normalised, email_key
+    from chalicelib.services import second_factor
+    from chalicelib.store.accounts import Account, find_by_email
+
+    if settings.stage not in AUTHENTICATOR_STAGES:
+        raise Invalid({"stage": "totp is for the local system and the tests only"})
+    account = find_by_email(email_key(normalised(args.email)))
+    code = account and second_factor.usable_code(account, now)
+    while account and code is None and not args.now:
+        time.sleep(1)
+        code = second_factor.usable_code(Account.get(account.id, consistent_read=True), _now(None))
+    if not code:
+        raise Invalid({"email": "this person has no authenticator app"})
+    print(code)
 
 
 def migrate_email_keys() -> None:
@@ -137,10 +191,10 @@ def create_organisation(args, now: datetime) -> None:
 
 
 def job(args, now: datetime) -> None:
-    from chalicelib.jobs import authority_digest, deliver_outbox, lock_inactive
+    from chalicelib.jobs import authority_digest, deliver_outbox, deliver_webhooks, lock_inactive
 
     jobs = {"lock_inactive": lock_inactive.run, "authority_digest": authority_digest.run,
-            "deliver_outbox": deliver_outbox.run}
+            "deliver_outbox": deliver_outbox.run, "deliver_webhooks": deliver_webhooks.run}
     print(f"{args.name}: {jobs[args.name](now)}")
 
 
@@ -157,6 +211,21 @@ def seal_command(args) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 2
     return 0
+def deliver_webhooks_every(seconds: float) -> None:
+    """The local system's webhook delivery (dev.run starts it): the queue read every few
+    seconds, as the deliver_webhooks function does every minute on AWS. Ctrl-C stops it."""
+    import time
+
+    from chalicelib.jobs import deliver_webhooks
+
+    try:
+        while True:
+            handled = deliver_webhooks.run(datetime.now(timezone.utc))
+            if handled:
+                print(f"deliver_webhooks: {handled}", flush=True)
+            time.sleep(seconds)
+    except KeyboardInterrupt:
+        pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -196,8 +265,14 @@ def _parser() -> argparse.ArgumentParser:
     chain = commands.add_parser("seal-certificate", help="install the seal's certificate chain")
     chain.add_argument("file", metavar="FILE", help="PEM: the seal certificate first, the root last")
     commands.add_parser("migrate-coi-lists")
+    code = commands.add_parser("totp", help="a current code of a person's authenticator app (local and test)")
+    code.add_argument("email")
+    code.add_argument("--now")
     run = commands.add_parser("job")
-    run.add_argument("name", choices=["lock_inactive", "authority_digest", "deliver_outbox"])
+    run.add_argument("name", choices=["lock_inactive", "authority_digest", "deliver_outbox",
+                                      "deliver_webhooks"])
+    webhooks = commands.add_parser("deliver-webhooks")
+    webhooks.add_argument("--every", type=float, default=2.0, help="seconds between readings of the queue")
     run.add_argument("--now")
     return parser
 
@@ -208,27 +283,27 @@ def main(argv=None) -> int:
     from chalicelib.domain.errors import DomainError
 
     try:
-        if args.command == "init":
-            init(now)
-        elif args.command == "demo":
-            demo(now)
-        elif args.command == "create-user":
-            create_user(args, now)
-        elif args.command == "migrate-email-keys":
-            migrate_email_keys()
-        elif args.command == "migrate-coi-lists":
-            migrate_coi_lists()
-        elif args.command == "create-organisation":
-            create_organisation(args, now)
-        elif args.command in ("seal-csr", "seal-certificate"):
-            return seal_command(args)
-        else:
-            job(args, now)
+        outcome = COMMANDS.get(args.command, job)(args, now)
     except DomainError as error:
         fields = getattr(error, "fields", {})
         print(f"error: {error.message} {fields or ''}", file=sys.stderr)
         return 2
-    return 0
+    return outcome or 0
+
+
+# Each command as (arguments, now) -> None, or an exit status; any other command is a job's name.
+COMMANDS = {
+    "init": lambda args, now: init(now),
+    "demo": lambda args, now: demo(now),
+    "create-user": create_user,
+    "migrate-email-keys": lambda args, now: migrate_email_keys(),
+    "migrate-coi-lists": lambda args, now: migrate_coi_lists(),
+    "create-organisation": create_organisation,
+    "seal-csr": lambda args, now: seal_command(args),
+    "seal-certificate": lambda args, now: seal_command(args),
+    "totp": totp,
+    "deliver-webhooks": lambda args, now: deliver_webhooks_every(args.every),
+}
 
 
 if __name__ == "__main__":

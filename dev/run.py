@@ -11,7 +11,10 @@
 4. starts the API (Chalice's local server, stage `local`, see dev/api_server.py);
 5. serves the site, /api and the development mailbox on one origin (dev/site_server.py);
 6. runs the scheduled jobs on their schedule: authority_digest hourly, lock_inactive daily at
-   02:15 UTC, deliver_outbox every minute (as app.py declares them).
+   02:15 UTC, deliver_outbox every minute (as app.py declares them);
+7. delivers webhooks: the queue (moto's SQS) read every two seconds (`dev.admin
+   deliver-webhooks`), also with --no-jobs. A receiver on this machine (http://127.0.0.1:...)
+   is allowed only with TRACES_WEBHOOK_LOOPBACK=1 in the environment.
 
 Ctrl-C stops everything it started. Any TRACES_* variable set in your environment overrides the
 stage's value (e.g. TRACES_CAPTCHA=false); --no-captcha does the same for the captcha.
@@ -248,6 +251,7 @@ class Stack:
 
         if not args.no_jobs:
             threading.Thread(target=self.run_jobs, name="jobs", daemon=True).start()
+        self.spawn("webhooks", [PYTHON, "-m", "dev.admin", "deliver-webhooks"], to_terminal=False)
 
         state = {"pid": os.getpid(), "url": site_url, "mailbox": f"{site_url}/dev/mailbox",
                  "api": f"http://127.0.0.1:{api_port}", "moto": moto_url, "stage": args.stage,
@@ -262,8 +266,22 @@ class Stack:
                  f"  mailbox   {state['mailbox']}" if self.args.stage == "local" else "",
                  f"  API       {state['url']}/api/ (proxied to {state['api']})",
                  f"  data      {self.var} (make reset deletes it)",
-                 "", demo.rstrip(), "", "Press Ctrl-C to stop.", ""]
+                 "", demo.rstrip(), *self.second_factor_lines(state),
+                 "", "Press Ctrl-C to stop.", ""]
         print("\n".join(line for line in lines if line is not None), flush=True)
+
+    def second_factor_lines(self, state: dict) -> list[str]:
+        """SPEC 1.9 on the local system: how to get the second factor's code, and where passkeys
+        work (a browser refuses an IP address as their site)."""
+        from chalicelib.config import load
+        from chalicelib.domain.second_factor import relying_party
+
+        required = load(self.env).second_factor_required
+        if not required:
+            return ["", "Second factor: not required (TRACES_SECOND_FACTOR_REQUIRED=none)."]
+        return ["", f"Second factor required of: {', '.join(sorted(required))}. The demo people who need one",
+                "have an authenticator app; its current code: .venv/bin/python -m dev.admin totp EMAIL",
+                f"Passkeys work at {relying_party(state['url'])[1]}/ (a browser refuses them on an IP address)."]
 
     # -- the scheduled jobs, on the schedule app.py declares
     def run_jobs(self) -> None:

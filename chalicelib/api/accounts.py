@@ -8,9 +8,9 @@ from ..domain.preferences import OPTIONAL_NOTIFICATIONS
 from . import security
 from .http import body, lazy, now, query, route
 from .schema import choice, obj, one_of, string
-from .shapes import (ADDRESS, CONFIRMATION, COUNTRY, EMAIL, ID, INFORMATION, LANGUAGE, NAME, NEW_PASSWORD, NOTHING,
-                     NOTIFICATION_FORMAT, OPTIONAL_TEXT, PASSWORD, PHONE, POSTAL_CODE, SECRET_ANSWER,
-                     SECRET_QUESTION, STATUS, TEXT)
+from .shapes import (ADDRESS, CONFIRMATION, COUNTRY, EMAIL, ID, INFORMATION, LANGUAGE, MAIL_SUPPRESSED, NAME,
+                     NEW_PASSWORD, NOTHING, NOTIFICATION_FORMAT, OPTIONAL_TEXT, PASSWORD, PHONE, POSTAL_CODE,
+                     SECRET_ANSWER, SECRET_QUESTION, STATUS, TEXT)
 
 bp = Blueprint(__name__)
 captcha, profile, recovery, registration = (
@@ -40,9 +40,10 @@ PROFILE = {"type": "object", "required": ["id", "email", "status", "csrf_token"]
     "language": TEXT, "notification_format": TEXT, "phone": OPTIONAL_TEXT, "fax": OPTIONAL_TEXT,
     "additional_info": OPTIONAL_TEXT, "organisation": {"type": "object"}, "role_kind": OPTIONAL_TEXT,
     "secret_question_id": {"type": "integer"}, "must_change_password": {"type": "boolean"},
-    "may_choose_secret_question": {"type": "boolean"}, "authorisations": {"type": "array"},
+    "must_enrol_second_factor": {"type": "boolean"}, "may_choose_secret_question": {"type": "boolean"},
+    "authorisations": {"type": "array"},
     "authorisation_counts": {"type": "object"}, "time_zone": TEXT, "notifications": {"type": "object"},
-    "csrf_token": TEXT}}
+    "csrf_token": TEXT, "mail_suppressed": MAIL_SUPPRESSED}}
 PROFILE_CHANGES = obj({
     "first_name": NAME, "last_name": NAME, "phone": PHONE, "fax": PHONE, "language": LANGUAGE,
     "notification_format": NOTIFICATION_FORMAT, "additional_info": INFORMATION,

@@ -5,8 +5,8 @@ from ..domain.accounts import STATUSES
 from . import security
 from .http import body, lazy, now, paged, query, route
 from .schema import EMPTY, choice, obj, string
-from .shapes import (INFORMATION, LANGUAGE, NAME, NOTHING, NOTIFICATION_FORMAT, OPTIONAL_TEXT, PHONE,
-                     POSTAL_CODE, REASON, STATUS, TEXT, listing)
+from .shapes import (INFORMATION, LANGUAGE, MAIL_SUPPRESSED, NAME, NOTHING, NOTIFICATION_FORMAT, OPTIONAL_TEXT,
+                     PHONE, POSTAL_CODE, REASON, STATUS, TEXT, listing)
 
 bp = Blueprint(__name__)
 user_admin = lazy("chalicelib.services.user_admin")
@@ -19,10 +19,12 @@ SUMMARY_FIELDS = {"id": TEXT, "email": TEXT, "first_name": TEXT, "last_name": TE
                   "locked": {"type": "boolean"}, "created_at": TEXT}
 SUMMARY = {"type": "object", "required": ["id", "email", "status"], "properties": SUMMARY_FIELDS}
 DETAILS = {"type": "object", "required": ["id", "email", "status"], "properties": {
-    **SUMMARY_FIELDS, "locked_reason": OPTIONAL_TEXT, "language": TEXT, "notification_format": TEXT,
+    **SUMMARY_FIELDS, "locked_reason": OPTIONAL_TEXT, "mail_suppressed": MAIL_SUPPRESSED, "language": TEXT,
+    "notification_format": TEXT,
     "phone": OPTIONAL_TEXT, "fax": OPTIONAL_TEXT, "additional_info": OPTIONAL_TEXT,
     "organisation_id": TEXT, "authority_id": TEXT, "confirmed_at": OPTIONAL_TEXT,
-    "validated_at": OPTIONAL_TEXT, "last_login_at": OPTIONAL_TEXT, "secret_question_id": {"type": "integer"}}}
+    "validated_at": OPTIONAL_TEXT, "last_login_at": OPTIONAL_TEXT, "secret_question_id": {"type": "integer"},
+    "second_factors": {"type": "array", "items": TEXT, "description": "the methods enrolled (totp, passkey)"}}}
 CHANGES = obj({
     "first_name": NAME, "last_name": NAME, "phone": PHONE, "fax": PHONE, "language": LANGUAGE,
     "notification_format": NOTIFICATION_FORMAT, "additional_info": INFORMATION,
@@ -93,6 +95,15 @@ def reset_password(account_id):
     body(bp.current_request)
     user_admin.reset_password(current, now())
     return {}
+
+
+@route(bp, "/authority/accounts/{account_id}/reset-second-factor", methods=["POST"], body=EMPTY, login=True,
+       errors=(409,), returns=STATUS)
+def reset_second_factor(account_id):
+    """Remove every second factor of a person (who enrols again at the next login)."""
+    current = _with_target(account_id)
+    body(bp.current_request)
+    return {"status": user_admin.reset_second_factor(current, now())}
 
 
 @route(bp, "/authority/accounts/{account_id}/unlock", methods=["POST"], body=EMPTY, login=True,

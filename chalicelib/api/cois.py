@@ -4,13 +4,13 @@ from chalice import Blueprint, Response
 
 from .. import reference
 from ..domain import vocabulary as words
-from . import security
-from .http import body, client_address, language, lazy, now, query, route
+from . import origin, security
+from .http import body, language, lazy, now, query, route
 from .schema import array, boolean, choice, integer, mapping, obj, or_null, string
 from .shapes import CURSOR, OPTIONAL_TEXT, TEXT, TEXTS
 
 bp = Blueprint(__name__)
-certificates, stored_cois = lazy("chalicelib.services.certificates"), lazy("chalicelib.store.cois")
+certificates = lazy("chalicelib.services.certificates")
 
 # --- the boxes a client writes (SPEC 3.1); domain/coi_boxes.py has the same rules --------------
 ORGANISATION = string(64, format="organisation-id", nullable=True)
@@ -146,7 +146,7 @@ def _with_coi(coi_id: str):
     request = bp.current_request
     if not certificates.valid_id(coi_id):
         return security.current(request), None
-    current = security.current(request, items=((stored_cois.Coi, coi_id),))
+    current = security.current(request, items=certificates.read_along(coi_id))
     return current, current.items[0]
 
 
@@ -155,7 +155,8 @@ def _boxes_form(data: dict) -> None:
     certificates.check_boxes(data.get("boxes") or {})
 
 
-@route(bp, "/cois", methods=["POST"], status=201, body=NEW_COI, login=True, returns=COI, form=_boxes_form)
+@route(bp, "/cois", methods=["POST"], status=201, body=NEW_COI, login=True, machines=True, returns=COI,
+       form=_boxes_form)
 def create_coi():
     """Create a draft COI (any subset of the boxes)."""
     request = bp.current_request
@@ -163,7 +164,7 @@ def create_coi():
     return certificates.create(current, body(request), now())
 
 
-@route(bp, "/cois", query=LIST, login=True, returns=_page(LISTED))
+@route(bp, "/cois", query=LIST, login=True, machines=True, returns=_page(LISTED))
 def list_cois():
     """The COIs where my organisations are parties, newest first, paged."""
     request = bp.current_request
@@ -171,13 +172,13 @@ def list_cois():
     return certificates.search(security.current(request), params)
 
 
-@route(bp, "/cois/{coi_id}", login=True, returns=COI)
+@route(bp, "/cois/{coi_id}", login=True, machines=True, returns=COI)
 def read_coi(coi_id):
     """A COI with what the caller may edit and do (`allowed`)."""
     return certificates.read(*_with_coi(coi_id))
 
 
-@route(bp, "/cois/{coi_id}", methods=["PATCH"], body=EDITS, login=True, errors=(409,), returns=COI,
+@route(bp, "/cois/{coi_id}", methods=["PATCH"], body=EDITS, login=True, machines=True, errors=(409,), returns=COI,
        form=_boxes_form)
 def edit_coi(coi_id):
     """Replace whole boxes of a COI, with the version read."""
@@ -194,7 +195,7 @@ def _action(action: str, summary: str, schema: dict, status: int):
 
     view.__name__ = f"{action}_coi"
     view.__doc__ = summary
-    route(bp, f"/cois/{{coi_id}}/{action}", methods=["POST"], status=status, body=schema, login=True,
+    route(bp, f"/cois/{{coi_id}}/{action}", methods=["POST"], status=status, body=schema, login=True, machines=True,
           errors=(409,), returns=COI)(view)
 
 
@@ -202,7 +203,7 @@ for _name, (_summary, _schema, _status) in ACTIONS.items():
     _action(_name, _summary, _schema, _status)
 
 
-@route(bp, "/cois/{coi_id}/history", query=obj({"cursor": CURSOR}), login=True, returns=_page(HISTORY))
+@route(bp, "/cois/{coi_id}/history", query=obj({"cursor": CURSOR}), login=True, machines=True, returns=_page(HISTORY))
 def coi_history(coi_id):
     """Who changed what in a COI, and when."""
     request = bp.current_request
@@ -211,7 +212,7 @@ def coi_history(coi_id):
     return certificates.history(current, coi, params)
 
 
-@route(bp, "/cois/{coi_id}/pdf", login=True, media="application/pdf",
+@route(bp, "/cois/{coi_id}/pdf", login=True, machines=True, media="application/pdf",
        returns={"type": "string", "contentMediaType": "application/pdf"})
 def coi_pdf(coi_id):
     """The COI as a printable PDF with the QR code of its public verification page."""
@@ -225,7 +226,7 @@ def coi_pdf(coi_id):
 @route(bp, "/public/cois/{number}", errors=(429,), returns=PUBLIC)
 def verify_coi(number):
     """Public verification of a COI by its number: status and summary, nothing about persons."""
-    return certificates.public(number, client_address(bp.current_request), now())
+    return certificates.public(number, origin.client_address(bp.current_request), now())
 
 
 @route(bp, "/commodities", query=obj({"q": string(100, description="words of the name, or digits of the code")}),

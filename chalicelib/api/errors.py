@@ -19,11 +19,14 @@ STATUS = {
 def response(error: errors.DomainError, language: str) -> Response:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
     body = {"code": error.code, "message": i18n.translate(error.message, language, **error.params)}
-    if isinstance(error, errors.Invalid):
+    if isinstance(error, errors.Invalid) or getattr(error, "fields", None):   # or a conflict naming them
         body["fields"] = {field: i18n.translate(message, language)
                           for field, message in error.fields.items()}
     body.update(getattr(error, "extra", None) or {})
-    return Response(body={"error": body}, status_code=status, headers={"Content-Language": language})
+    headers = {"Content-Language": language}
+    if "retry_after" in error.params:
+        headers["Retry-After"] = str(error.params["retry_after"])
+    return Response(body={"error": body}, status_code=status, headers=headers)
 
 
 def internal(language: str) -> Response:

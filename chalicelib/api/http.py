@@ -49,14 +49,6 @@ def language(request) -> str:
     return i18n.negotiate(request.headers.get("accept-language"))
 
 
-def client_address(request) -> str:
-    """The caller's IP address, for rate limits: the viewer's as CloudFront saw it, else the
-    gateway's source."""
-    identity = (request.context or {}).get("identity") or {}
-    return request.headers.get("cloudfront-viewer-address", "").rpartition(":")[0] \
-        or identity.get("sourceIp") or "unknown"
-
-
 # On every response of the API, errors included (see `edge`): never cached, never sniffed as
 # something else than it says, never framed, no referrer sent from it.
 SECURITY_HEADERS = {
@@ -119,6 +111,7 @@ class Operation:
     returns: dict | None = None    # schema of the success body (None: not declared)
     errors: tuple = ()             # error statuses beyond those the declaration implies
     login: bool = False            # needs the session cookie (and X-CSRF-Token to change state)
+    machines: bool = False         # also answers a bearer API key (SPEC 5.1)
     form: object = None            # the domain's check of a whole body: see `body`
     media: str = "application/json"  # the success body's media type
     accepts: str = "application/json"  # the request body's media type (another: raw bytes, `upload`)
@@ -130,14 +123,16 @@ _running = threading.local()       # the operation of the request this thread an
 
 def route(bp, path: str, methods=("GET",), status: int = 200, *, body: dict | None = None,
           query: dict | None = None, returns: dict | None = None, errors: tuple = (),
-          login: bool = False, form=None, media: str = "application/json",
+          login: bool = False, machines: bool = False, form=None, media: str = "application/json",
           accepts: str = "application/json", limit: int | None = None):
     """Registers a view on `bp` with its declaration: `body` and `query` are the schemas
     (api/schema.py) that `http.body()` and `http.query()` check the request against, and that
     describe it (no `body`: nothing to send); `returns` describes the success answer (`status`,
     of type `media`), `errors` the error statuses the declaration does not imply (400 with a
-    body or query, 401 and 403 with `login`, 404 with a path parameter, 413 with a body). A body
-    of another type than JSON (`accepts`) is read whole by `upload()`, up to `limit` bytes.
+    body or query, 401 and 403 with `login`, 404 with a path parameter, 413 with a body, 400 and
+    409 for a POST's Idempotency-Key, 429 with `machines`). `machines`: a bearer API key may call
+    it too (security.current). A body of another type than JSON (`accepts`) is read whole by
+    `upload()`, up to `limit` bytes.
     Domain errors become the API's error body, and a dict result becomes JSON with `status`.
     Every view of the API is registered here, so that /api/openapi.json describes them all."""
 
@@ -145,28 +140,20 @@ def route(bp, path: str, methods=("GET",), status: int = 200, *, body: dict | No
         summary = (view.__doc__ or view.__name__.replace("_", " ")).strip().splitlines()[0]
         operation = Operation(name=f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}", summary=summary,
                               status=status, body=body, query=query, returns=returns,
-                              errors=tuple(errors), login=login, form=form, media=media,
-                              accepts=accepts, limit=limit)
+                              errors=tuple(errors), login=login, machines=machines, form=form,
+                              media=media, accepts=accepts, limit=limit)
 
         @functools.wraps(view)
         def handler(**params):
             request = bp.current_request
-            _running.operation = operation
+            _running.operation, _running.idempotency = operation, None
             try:
-                result = view(**params)
-            except DomainError as error:
-                return error_responses.response(error, language(request))
-            except Exception as error:  # logged, and answered without details
-                if faults.transient(error):
-                    log.warning("backend fault on %s: %r", request.path if request else path, error)
-                    return error_responses.unavailable(language(request))
-                log.exception("unexpected error on %s", request.path if request else path)
-                return error_responses.internal(language(request))
+                response = _answer(request, view, params, status)
+                if _running.idempotency:
+                    _keep_answer(_running.idempotency, response, media)
+                return response
             finally:
-                _running.operation = None
-            if isinstance(result, Response):
-                return result
-            return Response(body=result if result is not None else "", status_code=status)
+                _running.operation, _running.idempotency = None, None
 
         handler.operation = operation
         bp.route(path, methods=list(methods), content_types=[accepts])(handler)
@@ -174,6 +161,26 @@ def route(bp, path: str, methods=("GET",), status: int = 200, *, body: dict | No
 
     return decorate
 
+
+
+def _answer(request, view, params: dict, status: int) -> Response:
+    try:
+        if request is not None and request.method == "POST":
+            _idempotency_key(request)
+        result = view(**params)
+    except Replay as first:
+        return first.response
+    except DomainError as error:
+        return error_responses.response(error, language(request))
+    except Exception as error:  # logged, and answered without details
+        if faults.transient(error):
+            log.warning("backend fault on %s: %r", request.path if request else "?", error)
+            return error_responses.unavailable(language(request))
+        log.exception("unexpected error on %s", request.path if request else "?")
+        return error_responses.internal(language(request))
+    if isinstance(result, Response):
+        return result
+    return Response(body=result if result is not None else "", status_code=status)
 
 
 def _declared():
@@ -188,6 +195,60 @@ def upload(request) -> bytes:
     if len(raw) > (operation.limit if operation and operation.limit else settings.max_body_bytes):
         raise TooLarge(N_("The request is too large."))
     return raw
+
+
+def declared_for_machines() -> bool:
+    """Whether the operation being answered accepts a bearer API key."""
+    operation = _declared()
+    return bool(operation and operation.machines)
+
+
+# --- Idempotency-Key (SPEC 5.1) -----------------------------------------------------------------
+
+machines = lazy("chalicelib.services.machines")
+
+
+class Replay(Exception):
+    """The first answer to a request with the same Idempotency-Key, given again."""
+
+    def __init__(self, response: Response):
+        super().__init__("replayed")
+        self.response = response
+
+
+def _idempotency_key(request) -> str | None:
+    from ..domain.machines import idempotency_key
+
+    value = request.headers.get("idempotency-key")
+    return None if value is None else idempotency_key(value)
+
+
+def idempotent(request, caller: str) -> None:
+    """Called once the caller is known (security.current): a POST with an Idempotency-Key acts
+    only if it is the first with its key from this caller within 24 hours; otherwise the first
+    answer is given again (Replay), or 409 for another body or a first request still running."""
+    key = _idempotency_key(request) if request.method == "POST" else None
+    if key is None:
+        return
+    from ..domain.machines import fingerprint
+
+    scope = machines.idempotency_scope(caller, key)
+    first = machines.begin(scope, fingerprint(request.method, request.path, request.raw_body or b""), now())
+    if first is not None:
+        status, body, media = first
+        raise Replay(Response(body=body, status_code=status,
+                              headers={"Content-Type": media, "Idempotent-Replayed": "true"}))
+    _running.idempotency = scope
+
+
+def _keep_answer(scope: str, response: Response, media: str) -> None:
+    """Keeps the answer of a request that acted, for its retries. A failure to keep it does not
+    turn the change into an error: the key then stays `in progress` until it expires."""
+    try:
+        machines.finish(scope, response.status_code, response.body,
+                        response.headers.get("Content-Type") or media)
+    except Exception:  # logged; the change itself is committed
+        log.exception("could not keep the answer of an idempotent request")
 
 
 def body(request, form=None) -> dict:

@@ -62,6 +62,10 @@ RETRY_AFTER = {"description": "seconds to wait before trying again", "schema": {
 STATE_CHANGING = ("post", "put", "patch", "delete")
 CSRF = {"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"},
         "description": "the csrf_token of POST /api/session (or GET /api/me)"}
+IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
+               "schema": {"type": "string", "maxLength": 64, "pattern": "^[ -~]{1,64}$"},
+               "description": "the same key and body again within 24 hours give the first answer "
+                              "without acting again; another body: 409 idempotency_key_reused"}
 LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
             "schema": {"type": "string", "examples": ["fr", "en"]},
             "description": "fr (default) or en: the language of messages"}
@@ -101,12 +105,15 @@ def describe(routes: dict) -> dict:
                 {"headers": {"Retry-After": RETRY_AFTER}} if status == 503 else {})}
                 for status, text in ERRORS.items()},
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "traces_session",
-                                            "description": "set by POST /api/session"}},
+                                            "description": "set by POST /api/session"},
+                                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "trc_...",
+                                           "description": "an organisation's API key (POST "
+                                           "/api/organisations/{id}/api-keys): no cookie, no CSRF token"}},
         },
     }
 
 
-def _operation(path: str, method: str, declared) -> dict:
+def _operation(path: str, method: str, declared) -> dict:  # noqa: C901 - one branch per part of an operation (body, query, security, idempotency, answers)
     path_names = re.findall(r"{(\w+)}", path)
     parameters = [{"name": name, "in": "path", "required": True,
                    "schema": {"type": "string", "minLength": 1}} for name in path_names]
@@ -118,13 +125,15 @@ def _operation(path: str, method: str, declared) -> dict:
     parameters += [{"name": name, "in": "query", "required": name in wanted, "schema": schema}
                    for name, schema in query.get("properties", {}).items()]
     if declared.login and changes:
-        parameters.append(CSRF)
+        parameters.append({**CSRF, "required": not declared.machines} if declared.machines else CSRF)
+    if method == "post":
+        parameters.append(IDEMPOTENCY)
     found["parameters"] = parameters + [LANGUAGE]
     if declared.body is not None:
         found["requestBody"] = {"required": bool(declared.body.get("required")) or declared.accepts != JSON,
                                 "content": {declared.accepts: {"schema": declared.body}}}
     if declared.login:
-        found["security"] = [{"session": []}]
+        found["security"] = [{"session": []}, {"bearer": []}] if declared.machines else [{"session": []}]
     success = {"description": "success"}
     if declared.returns is not None and declared.status != 204:
         success["content"] = {declared.media: {"schema": declared.returns}}
@@ -135,6 +144,10 @@ def _operation(path: str, method: str, declared) -> dict:
         statuses |= {413, 415}
     if declared.login:
         statuses |= {401, 403}
+    if declared.machines:
+        statuses.add(429)
+    if method == "post":
+        statuses |= {400, 409}
     if path_names:
         statuses.add(404)
     statuses.add(503)       # any operation may meet a backend fault

@@ -29,7 +29,7 @@ EDITS = obj({**{name: or_null(field) for name, field in {
     if name != "code"}, "version": integer(0)}, required=["version"])
 
 
-@route(bp, "/organisations", query=SEARCH, login=True, returns=page(ORGANISATION_SUMMARY))
+@route(bp, "/organisations", query=SEARCH, login=True, machines=True, returns=page(ORGANISATION_SUMMARY))
 def search():
     """The directory: organisations of a country, by kind, section, activity and words."""
     request = bp.current_request
@@ -48,7 +48,7 @@ def create():
     return organisations.create(current, body(request), now())
 
 
-@route(bp, "/organisations/{organisation_id}", login=True, returns=ORGANISATION)
+@route(bp, "/organisations/{organisation_id}", login=True, machines=True, returns=ORGANISATION)
 def open_organisation(organisation_id):
     """An organisation of the directory."""
     current = security.current(bp.current_request)

@@ -1,13 +1,21 @@
-"""The session cookie, the CSRF header and the current person."""
+"""The session cookie, the CSRF header and the current person; or a machine's bearer API key."""
 from ..config import settings
+from ..domain.errors import Forbidden, N_
 from ..services import sessions     # every logged-in request needs it (and pynamodb with it)
-from .http import now
+from .http import declared_for_machines, idempotent, lazy, now
+
+machines = lazy("chalicelib.services.machines")
 
 COOKIE = "traces_session"
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def _cookie(request) -> str | None:
+    return cookie_named(request, COOKIE)
+
+
+def cookie_named(request, name: str) -> str | None:
+    """The value of cookie `name` of the request, if any."""
     header = request.headers.get("cookie")
     if not header:
         return None
@@ -18,7 +26,7 @@ def _cookie(request) -> str | None:
         jar.load(header)
     except Exception:  # noqa: BLE001 - a malformed Cookie header is no session
         return None
-    morsel = jar.get(COOKIE)
+    morsel = jar.get(name)
     return morsel.value if morsel else None
 
 
@@ -30,13 +38,24 @@ def account_id(request) -> str | None:
 
 
 def current(request, *other_ids: str, allow_password_change: bool = False,
-            items: tuple = ()) -> sessions.Current:
+            items: tuple = (), allow_enrolment: bool = False) -> sessions.Current:
     """The logged-in person (and the accounts `other_ids` and the `items`, read in the same
-    call). A request that changes state must carry the session's CSRF token in X-CSRF-Token."""
-    found = sessions.authenticate(_cookie(request), now(), *other_ids,
-                                  allow_password_change=allow_password_change, items=items)
-    if request.method in STATE_CHANGING:
-        sessions.check_csrf(found, request.headers.get("x-csrf-token"))
+    call). A request that changes state must carry the session's CSRF token in X-CSRF-Token.
+    With `Authorization: Bearer`, on the operations declared for machines, the API key's
+    organisation instead (no cookie, no CSRF token). A POST's Idempotency-Key is then honoured
+    for that caller."""
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        if not declared_for_machines():
+            raise Forbidden(N_("API keys cannot use this operation."), code="people_only")
+        found = machines.authenticate(authorization, request.method, now(), items=items)
+    else:
+        found = sessions.authenticate(_cookie(request), now(), *other_ids,
+                                      allow_password_change=allow_password_change, items=items,
+                                      allow_enrolment=allow_enrolment)
+        if request.method in STATE_CHANGING:
+            sessions.check_csrf(found, request.headers.get("x-csrf-token"))
+    idempotent(request, found.account.id)
     return found
 
 

@@ -98,3 +98,7 @@ def page(item: dict) -> dict:
     return {"type": "object", "required": ["items", "cursor"],
             "properties": {"items": listing(item), "cursor": OPTIONAL_TEXT}}
 
+
+# Why no more mail is sent to the address (SES reported a bounce or a complaint), or null.
+MAIL_SUPPRESSED = {"type": ["object", "null"], "required": ["reason"], "properties": {
+    "reason": {"enum": ["bounce", "complaint"]}, "since": OPTIONAL_TEXT}}

@@ -1,11 +1,12 @@
 """The public verification of a COI's PDF (SPEC 3.2): no login, the PDF as the body."""
 from chalice import Blueprint
 
-from .http import client_address, lazy, now, route, upload
+from .http import lazy, now, route, upload
+from .origin import client_address
 from .shapes import OPTIONAL_TEXT
 
 bp = Blueprint(__name__)
-verification = lazy("chalicelib.services.verification")
+certificates = lazy("chalicelib.services.certificates")
 
 # At most 5 MB says SPEC 3.2; 4 MiB here, because API Gateway hands a binary body to Lambda in
 # base64 (4/3 larger) and a Lambda invocation takes at most 6 MB: a 5 MB PDF would fail in the
@@ -30,4 +31,4 @@ CHECKED = {"type": "object", "required": ["seal", "modified_after_seal", "curren
 def verify_pdf():
     """Check a COI's PDF: its seal, whether it changed since, whether it is the COI's latest state."""
     request = bp.current_request
-    return verification.verify_pdf(upload(request), client_address(request), now())
+    return certificates.verify_pdf(upload(request), client_address(request), now())

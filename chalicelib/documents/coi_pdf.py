@@ -19,111 +19,103 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from .. import i18n
+from ..domain.errors import N_
+
 FONT_FILE = Path(__file__).with_name("fonts") / "DejaVuSansCondensed-COI.ttf"
 VALUES, TITLES_FONT = "values", "helvetica"
 LANGUAGES = ("fr", "en")
 
-# Box number -> (English, French) title, as numbered in the official model.
+# Box number -> its title, as numbered in the official model. Every word printed is an English
+# msgid of the message catalogues (chalicelib/locale), translated into the language asked for.
 BOX_TITLES = {
-    1: ("Issuing control authority or control body",
-        "Autorité de contrôle ou organisme de contrôle émetteur"),
-    2: ("Applicable procedure", "Procédure applicable"),
-    3: ("Certificate of inspection number", "Numéro du certificat d'inspection"),
-    4: ("Exporter", "Exportateur"),
-    5: ("Producer or processor of the product", "Producteur ou transformateur du produit"),
-    6: ("Control authority or control body of the producer or processor",
-        "Autorité de contrôle ou organisme de contrôle du producteur ou du transformateur"),
-    7: ("Country of origin", "Pays d'origine"),
-    8: ("Country of export", "Pays d'exportation"),
-    9: ("Member State of clearance and competent authority",
-         "État membre de dédouanement et autorité compétente"),
-    10: ("Country of destination", "Pays de destination"),
-    11: ("Importer", "Importateur"),
-    12: ("First consignee", "Premier destinataire"),
-    13: ("Description of the products", "Description des produits"),
-    14: ("Container number(s)", "Numéro(s) de conteneur"),
-    15: ("Seal number(s)", "Numéro(s) de scellé"),
-    16: ("Total gross weight", "Poids brut total"),
-    17: ("Means of transport", "Moyens de transport"),
-    18: ("Declaration of the issuing control authority or control body",
-         "Déclaration de l'autorité de contrôle ou de l'organisme de contrôle émetteur"),
-    19: ("Border control post or point of release for free circulation",
-         "Poste de contrôle frontalier ou point de mise en libre pratique"),
-    20: ("Verification of the consignment", "Vérification de l'envoi"),
-    21: ("Declaration of the first consignee", "Déclaration du premier destinataire"),
+    1: N_("Issuing control authority or control body"),
+    2: N_("Applicable procedure"),
+    3: N_("Certificate of inspection number"),
+    4: N_("Exporter"),
+    5: N_("Producer or processor of the product"),
+    6: N_("Control authority or control body of the producer or processor"),
+    7: N_("Country of origin"),
+    8: N_("Country of export"),
+    9: N_("Member State of clearance and competent authority"),
+    10: N_("Country of destination"),
+    11: N_("Importer"),
+    12: N_("First consignee"),
+    13: N_("Description of the products"),
+    14: N_("Container number(s)"),
+    15: N_("Seal number(s)"),
+    16: N_("Total gross weight"),
+    17: N_("Means of transport"),
+    18: N_("Declaration of the issuing control authority or control body"),
+    19: N_("Border control post or point of release for free circulation"),
+    20: N_("Verification of the consignment"),
+    21: N_("Declaration of the first consignee"),
 }
 
-# The other words of the page: key -> (English, French).
+# The other words of the page.
 WORDS = {
-    "heading": ("Certificate of inspection for the import of organic products and in-conversion "
-                "products into the European Union",
-                "Certificat d'inspection pour l'importation de produits biologiques et de produits "
-                "en conversion dans l'Union européenne"),
-    "status": ("Status", "Statut"),
-    "verify": ("Check this certificate:", "Vérifier ce certificat :"),
-    "extract_of": ("Extract of the certificate", "Extrait du certificat"),
-    "replaces": ("Replaces the certificate", "Remplace le certificat"),
-    "replaced_by": ("Replaced by the certificate", "Remplacé par le certificat"),
-    "national_reference": ("National reference", "Référence nationale"),
-    "compliance": ("Compliance", "Conformité"),
-    "equivalence": ("Equivalence", "Équivalence"),
-    "rfl": ("Responsible for the load", "Intéressé au chargement"),
-    "documents": ("Accompanying documents", "Documents d'accompagnement"),
-    "batches": ("For release for free circulation by batches",
-                "Pour mise en libre pratique par lots"),
-    "not_signed": ("Not signed", "Non signé"),
-    "signed": ("Signed electronically by {person} on {at}", "Signé électroniquement par {person} le {at}"),
-    "for": ("for {organisation}", "pour {organisation}"),
-    "reason": ("Reason", "Motif"),
-    "line": ("No", "N°"),
-    "cn_code": ("CN code", "Code NC"),
-    "trade_name": ("Trade name", "Dénomination commerciale"),
-    "lot": ("Lot number", "Numéro de lot"),
-    "packages": ("Packages", "Colis"),
-    "packaging": ("Packaging", "Emballage"),
-    "net_weight": ("Net weight", "Poids net"),
-    "producer": ("Producer / its control body", "Producteur / son organisme de contrôle"),
-    "more": ("... and {count} more", "... et {count} de plus"),
-    "page": ("Page {page}/{pages}", "Page {page}/{pages}"),
-    "continued": ("continued", "suite"),
+    "heading": N_("Certificate of inspection for the import of organic products and in-conversion "
+                "products into the European Union"),
+    "status": N_("Status"),
+    "verify": N_("Check this certificate:"),
+    "extract_of": N_("Extract of the certificate"),
+    "replaces": N_("Replaces the certificate"),
+    "replaced_by": N_("Replaced by the certificate"),
+    "national_reference": N_("National reference"),
+    "compliance": N_("Compliance"),
+    "equivalence": N_("Equivalence"),
+    "rfl": N_("Responsible for the load"),
+    "documents": N_("Accompanying documents"),
+    "batches": N_("For release for free circulation by batches"),
+    "not_signed": N_("Not signed"),
+    "signed": N_("Signed electronically by {person} on {at}"),
+    "for": N_("for {organisation}"),
+    "reason": N_("Reason"),
+    "line": N_("No"),
+    "cn_code": N_("CN code"),
+    "trade_name": N_("Trade name"),
+    "lot": N_("Lot number"),
+    "packages": N_("Packages"),
+    "packaging": N_("Packaging"),
+    "net_weight": N_("Net weight"),
+    "producer": N_("Producer / its control body"),
+    "more": N_("... and {count} more"),
+    "page": N_("Page {page}/{pages}"),
+    "continued": N_("continued"),
 }
-MODES = {"sea": ("Ship", "Navire"), "air": ("Aircraft", "Avion"), "road": ("Road vehicle", "Véhicule routier"),
-         "rail": ("Railway", "Train")}
+MODES = {"sea": N_("Ship"), "air": N_("Aircraft"), "road": N_("Road vehicle"),
+         "rail": N_("Railway")}
 OUTCOMES = {
-    "released": ("Released for free circulation as organic",
-                 "Mise en libre pratique en tant que produit biologique"),
-    "released_for_extracts": ("Released as organic, to be split into extracts",
-                              "Mise en libre pratique en tant que produit biologique, par extraits"),
-    "released_conventional": ("Released for free circulation as conventional",
-                              "Mise en libre pratique en tant que produit conventionnel"),
-    "not_released": ("Not released for free circulation", "Pas de mise en libre pratique"),
+    "released": N_("Released for free circulation as organic"),
+    "released_for_extracts": N_("Released as organic, to be split into extracts"),
+    "released_conventional": N_("Released for free circulation as conventional"),
+    "not_released": N_("Not released for free circulation"),
 }
 # SPEC 3 statuses, named as the seed's TRACES screens name them.
 STATUS_NAMES = {
-    "draft": ("Draft", "Brouillon"),
-    "new": ("Description completed", "Description terminée"),
-    "issued": ("Declaration of the issuing body signed", "Déclaration de l'organisme de délivrance signée"),
-    "checked": ("Consignment checked", "Lot vérifié"),
-    "signed": ("Declaration of the first consignee signed", "Déclaration du premier destinataire signée"),
-    "base_for_extract": ("Base for extract", "Base pour extrait"),
-    "depleted": ("Depleted", "Épuisé"),
-    "released_conventional": ("Released as a conventional product",
-                              "Mise en libre pratique comme produit conventionnel"),
-    "not_released": ("Not released for free circulation", "Pas de mise en libre pratique"),
-    "irregularity": ("OFIS irregularity", "Irrégularité OFIS"),
-    "deleted": ("Deleted", "Supprimé"),
-    "replaced": ("Replaced", "Remplacé"),
+    "draft": N_("Draft"),
+    "new": N_("Description completed"),
+    "issued": N_("Declaration of the issuing body signed"),
+    "checked": N_("Consignment checked"),
+    "signed": N_("Declaration of the first consignee signed"),
+    "base_for_extract": N_("Base for extract"),
+    "depleted": N_("Depleted"),
+    "released_conventional": N_("Released as a conventional product"),
+    "not_released": N_("Not released for free circulation"),
+    "irregularity": N_("OFIS irregularity"),
+    "deleted": N_("Deleted"),
+    "replaced": N_("Replaced"),
 }
-# Printed across every page of a certificate in these statuses (both languages: the paper may
-# travel); the other statuses are those of a certificate that was issued and stands.
+# Printed across every page of a certificate in these statuses, in English and French (the paper
+# may travel); the other statuses are those of a certificate that was issued and stands.
 WATERMARKS = {
-    "draft": "DRAFT, NO LEGAL VALUE / PROJET, SANS VALEUR JURIDIQUE",
-    "new": "NOT ISSUED, NO LEGAL VALUE / NON DÉLIVRÉ, SANS VALEUR JURIDIQUE",
-    "deleted": "DELETED / SUPPRIMÉ",
-    "replaced": "REPLACED / REMPLACÉ",
-    "irregularity": "IRREGULARITY / IRRÉGULARITÉ",
-    "not_released": "NOT RELEASED / NON MIS EN LIBRE PRATIQUE",
-    "released_conventional": "CONVENTIONAL / CONVENTIONNEL",
+    "draft": N_("DRAFT, NO LEGAL VALUE"),
+    "new": N_("NOT ISSUED, NO LEGAL VALUE"),
+    "deleted": N_("DELETED"),
+    "replaced": N_("REPLACED"),
+    "irregularity": N_("IRREGULARITY"),
+    "not_released": N_("NOT RELEASED"),
+    "released_conventional": N_("CONVENTIONAL"),
 }
 
 # Page geometry (mm) and type sizes (pt).
@@ -299,15 +291,14 @@ class _Sheet:
     # --- words --------------------------------------------------------------------------------
 
     def word(self, key: str, **params) -> str:
-        text = WORDS[key][0 if self.language == "en" else 1]
-        return text.format(**params) if params else text
+        return i18n.translate(WORDS[key], self.language, **params)
 
     def pick(self, table: dict, key) -> str:
-        pair = table.get(key) if isinstance(key, str) else None
-        return pair[0 if self.language == "en" else 1] if pair else self.text(key, SHORT)
+        message = table.get(key) if isinstance(key, str) else None
+        return i18n.translate(message, self.language) if message else self.text(key, SHORT)
 
     def title(self, number: int) -> str:
-        return f"{number}. {BOX_TITLES[number][0 if self.language == 'en' else 1]}"
+        return f"{number}. {i18n.translate(BOX_TITLES[number], self.language)}"
 
     def text(self, value, limit: int = LONG) -> str:
         return _clean(value, limit, self.cmap)
@@ -372,7 +363,8 @@ class _Sheet:
         pdf.add_font(VALUES, "", str(FONT_FILE))
         self.cmap = frozenset(pdf.fonts[VALUES].cmap)
         status = self.coi.get("status")
-        pdf.watermark = WATERMARKS.get(status, "") if isinstance(status, str) else ""
+        mark = WATERMARKS.get(status) if isinstance(status, str) else None
+        pdf.watermark = " / ".join(i18n.translate(mark, language) for language in LANGUAGES[::-1]) if mark else ""
         pdf.footer_text = _windows_1252(" - ".join(p for p in (
             self.number, self.word("page", page="{page}", pages="{nb}")) if p))
         pdf.set_title(_clean(f"{self.word('heading')} {self.number}", 300))

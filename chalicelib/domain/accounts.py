@@ -19,6 +19,7 @@ TRANSITIONS = {
     (VALID, "lock"): VALID,
     (VALID, "unlock"): VALID,
     (VALID, "reset_password"): VALID,
+    (VALID, "reset_second_factor"): VALID,
     (NEW, "save"): NEW,
     (CONFIRMED, "save"): CONFIRMED,
     (VALID, "save"): VALID,

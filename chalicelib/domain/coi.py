@@ -1,9 +1,11 @@
 """The certificate of inspection (SPEC 3, seed 003 §3): statuses, transitions and the "who may
 modify the COI" matrix as tables, and the one function that reads them. No AWS, no clock."""
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .errors import Conflict, Forbidden, N_
+from . import normalise
+from .errors import Conflict, Forbidden, Invalid, N_
 from .vocabulary import (BASE_FOR_EXTRACT, CHECKED, CONSIGNEE, CONTROL_BODY, DELETED,  # noqa: F401 - the rules' words
                          DEPLETED, DRAFT, ENTRY, EXPORTER, IMPORTER, IRREGULARITY, ISSUED, ISSUER,
                          LIST_ROLES, NEW, NOT_RELEASED, OPERATOR, PARTIES, RELEASED_CONVENTIONAL,
@@ -102,6 +104,7 @@ TRANSITIONS = {
 EXTRACT_TRANSITIONS = {(DRAFT, "submit"): ISSUED}
 # verify: the outcomes that release nothing as organic say why (box 20).
 NEEDS_REASON = ("released_conventional", "not_released")
+REASON_LENGTH = 1000
 # A draft nobody touched for this long is removed by DynamoDB's TTL (SPEC 6), unless it holds
 # something: an extract's quantities on its base, or a replacement the old COI waits for.
 DRAFT_LIFETIME = timedelta(days=90)
@@ -135,8 +138,9 @@ def allowed(status: str, parties, is_extract: bool = False) -> Allowed:
 
 
 def check_action(status: str, parties, action: str, is_extract: bool = False) -> None:
-    """Refuses an action the matrix does not give (403), or that the status does not allow
-    (409) for someone who could take it in another status."""
+    """Refuses an action these parties may not take now: 409 wrong_state to a party of the COI
+    when the status allows that action to nobody (no transition from it), 403 when another
+    party could take it in this status or when the caller is no party."""
     if action in allowed(status, parties, is_extract).actions:
         return
     if parties and (status, action) not in TRANSITIONS and not (
@@ -248,3 +252,39 @@ def expires(status: str, is_extract: bool, replaces: str | None, now: datetime) 
     if status != DRAFT or is_extract or replaces:
         return None
     return now + DRAFT_LIFETIME
+
+
+# --- numbers ------------------------------------------------------------------------------
+# COI.EU.<member state of clearance (box 9)>.<year>.<7 digits>, given when a COI first leaves
+# `draft`, from one sequence per member state and year.
+NUMBER = re.compile(r"^COI\.EU\.[A-Z]{2}\.\d{4}\.\d{7}$")
+LAST_SEQUENCE = 9_999_999
+
+
+def number(member_state: str, year: int, sequence: int) -> str:
+    if sequence > LAST_SEQUENCE:
+        raise Conflict(N_("No certificate number is left for this year."), code="numbers_exhausted")
+    return f"COI.EU.{member_state}.{year}.{sequence:07d}"
+
+
+def is_number(text: str) -> bool:
+    return bool(NUMBER.match(text))
+
+
+# --- verification (box 20) ------------------------------------------------------------------
+
+def verification(boxes: dict, outcome, reason) -> tuple[str, str | None]:
+    """The outcome and reason of a verification, checked against the COI's boxes: 400 naming
+    the field (a reason is needed when nothing is released as organic; release for extracts
+    needs box 12 to say release by batches)."""
+    if outcome not in VERIFY_OUTCOMES:
+        raise Invalid({"outcome": N_("This value is not one of the choices.")})
+    try:
+        reason = normalise.multiline(reason, max_length=REASON_LENGTH) or None
+    except normalise.FieldError as error:
+        raise Invalid({"reason": str(error)}) from None
+    if outcome in NEEDS_REASON and not reason:
+        raise Invalid({"reason": N_("Give the reason.")})
+    if outcome == "released_for_extracts" and not (boxes.get("box12") or {}).get("release_by_batches"):
+        raise Invalid({"outcome": N_("Release for extracts needs box 12 to say release by batches.")})
+    return outcome, reason

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from . import normalise
-from .coi import PARTY_FIELDS, apart, parties_of
+from .coi import DERIVED, PARTY_FIELDS, SIGNATURES, apart, parties_of
 from .errors import Invalid, N_
 from .normalise import FieldError
 from .organisations import (AUTHORITY, CONTROL_BODY, EORI, EU_MEMBER_STATES, OPERATOR,
@@ -135,8 +135,11 @@ def container(value):
     if value is None:
         return None
     value = value.replace(" ", "").upper()
-    if not _CONTAINER.match(value) or not _check_digit_ok(value):
+    if not _CONTAINER.match(value):
         raise FieldError(N_("A container number is 4 letters and 7 digits, such as MSKU1234565."))
+    if not _check_digit_ok(value):
+        raise FieldError(N_("The last digit of this container number (its check digit) is wrong: "
+                            "check the number on the container."))
     return value
 
 
@@ -239,8 +242,7 @@ def check_boxes(boxes, ref: BoxReference) -> dict:
                          for i, line in enumerate(value)]
         else:
             errors[prefix] = N_("This box is filled in by the system.") \
-                if name in ("box2", "box5", "box10", "box18", "box20", "box21") \
-                else N_("This field is not expected.")
+                if name in DERIVED + SIGNATURES else N_("This field is not expected.")
     if (out.get("box16") or {}).get("unit") not in (None, *GROSS_UNITS):
         errors["boxes.box16.unit"] = N_("This value is not one of the choices.")
     box12 = out.get("box12")

@@ -86,6 +86,8 @@ def new_password(form: FieldCollector, data: dict, field: str, confirmation: str
     password = data.get(field)
     if not isinstance(password, str) or not password:
         form.fail(field, N_("This field is required."))
+        if not data.get(confirmation):
+            form.fail(confirmation, N_("This field is required."))
         return None
     problems = passwords.violations(password, email)
     if problems:

@@ -3,12 +3,15 @@
   account requests waiting, naming every request with its own link;
 - one "Role requests to validate" e-mail to each person who may decide role requests waiting
   for them (the people of the competent authority or control body, or the organisation's
-  administrators)."""
-from datetime import datetime
+  administrators).
+A failed run is retried (twice, by Lambda) with the same event: each send is claimed for the run
+first, so a retry after a partial send sends only what is missing."""
+from datetime import datetime, timedelta
 from itertools import groupby
 
 from ..mail import mailer
 from ..store import authorisations
+from ..store.cois import claim, release
 from ..store.accounts import Account, pending_requests
 
 ADMINISTRATORS = "admins:"
@@ -26,17 +29,27 @@ def _recipients(validator_id: str, template: str) -> list[Account]:
             and template not in (p.muted_notifications or ())]
 
 
-def _send(groups, template: str) -> int:
+def _send(groups, template: str, run: str, now: datetime) -> int:
     sent = 0
     for validator_id, requests in groups:
         for person in _recipients(validator_id, template):
-            mailer.send(person.email, template, person.language, person.notification_format,
-                        requests=requests, count=len(requests))
+            key = f"digest#{run}#{template}#{person.id}"
+            if not claim(key, now + timedelta(days=2)):
+                continue
+            try:
+                mailer.send(person.email, template, person.language, person.notification_format,
+                            requests=requests, count=len(requests))
+            except Exception:
+                release(key)
+                raise
             sent += 1
     return sent
 
 
-def run(now: datetime) -> int:
+def run(now: datetime, scheduled: str | None = None) -> int:
+    """Sends the digests of the run scheduled at `scheduled` (the event's time; by default the
+    hour of `now`)."""
+    run_id = scheduled or now.strftime("%Y-%m-%dT%H")
     accounts = ((authority_id, [{"id": a.id, "email": a.email, "name": f"{a.first_name} {a.last_name}",
                                  "organisation": a.organisation_name} for a in group])
                 # sorted by authority, then by confirmation time
@@ -45,4 +58,4 @@ def run(now: datetime) -> int:
                               "organisation": r.organisation_name} for r in group])
              for validator_id, group in groupby(authorisations.waiting_requests(),
                                                 key=lambda r: r.validator_id))
-    return _send(accounts, "user_creation_requests") + _send(roles, "role_requests")
+    return _send(accounts, "user_creation_requests", run_id, now) + _send(roles, "role_requests", run_id, now)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from ..config import settings
 from ..domain import accounts as rules
-from ..services import login
+from ..services import attempts
 from ..store.accounts import Account, stale_since
 
 
@@ -13,7 +13,7 @@ def run(now: datetime) -> int:
     locked = 0
     for account in stale_since(cutoff):
         # The condition re-checks the staleness: a login since the index was read wins.
-        if login.lock(account, rules.LOCK_INACTIVITY, now, actor="system",
+        if attempts.lock(account, rules.LOCK_INACTIVITY, now, actor="system",
                       condition=Account.active_since < cutoff):
             locked += 1
     return locked

@@ -45,5 +45,6 @@ def build(to: str, template: str, language: str, notification_format: str, **con
 def send(to: str, template: str, language: str, notification_format: str, **context) -> None:
     message = build(to, template, language, notification_format,
                     site_url=settings.site_url, **context)
+    feedback = {"ConfigurationSetName": settings.mail_configuration_set} if settings.mail_configuration_set else {}
     _ses().send_raw_email(Source=settings.mail_sender, Destinations=[to],
-                          RawMessage={"Data": message.as_bytes()})
+                          RawMessage={"Data": message.as_bytes()}, **feedback)

@@ -77,5 +77,12 @@ def temporary_password() -> str:
     return "TR" + "".join(secrets.choice("0123456789") for _ in range(TEMPORARY_DIGITS))
 
 
+def is_temporary_password(password: str | None) -> bool:
+    """Shaped as a temporary password: `TR` + 12 digits, which no chosen password can be (the
+    policy asks for a special character)."""
+    typed = passwords.normalise(password or "")
+    return len(typed) == 2 + TEMPORARY_DIGITS and typed.startswith("TR") and typed[2:].isdecimal()
+
+
 def same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))

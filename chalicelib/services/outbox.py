@@ -12,7 +12,8 @@ log = logging.getLogger("traces")
 # kind -> (module, function) that delivers its payload; imported when an item of it is delivered.
 KINDS = {
     "coi_event": ("chalicelib.services.coi_notices", "send"),
-    "coi_depletion": ("chalicelib.services.certificates", "deplete_if_nothing_remains"),
+    "coi_depletion": ("chalicelib.services.certificates.extracts", "deplete_if_nothing_remains"),
+    "webhook_event": ("chalicelib.services.webhooks", "publish"),
 }
 PER_RUN = 25                        # items one run of the job delivers (bounded reads)
 LONGEST_WAIT = timedelta(hours=1)   # between two attempts, after the first ones

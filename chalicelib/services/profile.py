@@ -28,6 +28,7 @@ def me(current: Current) -> dict:
         "role_kind": account.role_kind,
         "secret_question_id": account.secret_question_id,
         "must_change_password": current.session.must_change_password,
+        "must_enrol_second_factor": bool(current.session.must_enrol),
         "may_choose_secret_question": account.may_choose_secret_question,
         "authorisations": [{"id": r.id, "organisation_id": r.organisation_id,
                             "role_kind": r.role_kind, "status": r.status,
@@ -36,7 +37,16 @@ def me(current: Current) -> dict:
         "time_zone": account.time_zone or preferences.DEFAULT_TIME_ZONE,
         "notifications": preferences.notifications(account.muted_notifications, _offered(account)),
         "csrf_token": current.session.csrf_token,
+        "mail_suppressed": mail_suppressed(account),
     }
+
+
+def mail_suppressed(account: Account) -> dict | None:
+    """Why this account gets no more mail (SES reported a bounce or a complaint), or None."""
+    if not account.mail_suppressed:
+        return None
+    return {"reason": account.mail_suppressed,
+            "since": account.mail_suppressed_at.isoformat() if account.mail_suppressed_at else None}
 
 
 EDITABLE = ("first_name", "last_name", "phone", "fax", "language", "notification_format",

@@ -12,7 +12,7 @@ from ..mail import mailer
 from ..store import audit, base, faults
 from ..store.accounts import Account
 from ..store.sessions import Session
-from . import credentials, login
+from . import attempts, credentials
 from .mail_allowance import allowance, by_address
 from .sessions import Current
 
@@ -74,10 +74,10 @@ def change_password(current: Current, data: dict, now: datetime) -> None:
     # Who is asking: the current password (voluntary) and the secret answer; a wrong one counts
     # as a failed login.
     if not forced and not credentials.verify_password(account.password_hash, data["current_password"]):
-        login.record_failure(account, now)
+        attempts.record_failure(account, now)
         raise Invalid({"current_password": N_("The current password is not correct.")})
     if not choose_question and not credentials.verify_answer(account.secret_answer_hash, data["secret_answer"]):
-        login.record_failure(account, now)
+        attempts.record_failure(account, now)
         raise Invalid({"secret_answer": N_("This answer is not correct.")})
     previous = [account.temporary_password_hash, *(account.password_history or [])[-HISTORY:]]
     if any(credentials.verify_password(h, new) for h in previous if h):

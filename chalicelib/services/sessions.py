@@ -27,18 +27,21 @@ class Current:
     items: list = None    # the other items asked for (model, key), None where missing
 
 
-def new_session(account: Account, now: datetime, must_change_password: bool, generation: int):
+def new_session(account: Account, now: datetime, must_change_password: bool, generation: int,
+                must_enrol: bool = False):
     """(cookie value, session item) for a fresh session."""
     secret = credentials.new_token()
     session = Session(credentials.token_hash(secret), account_id=account.id,
                       csrf_token=credentials.new_token(), generation=generation,
-                      must_change_password=must_change_password, created_at=now,
+                      must_change_password=must_change_password, must_enrol=must_enrol,
+                      proved_at=now, created_at=now,
                       last_seen_at=now, expires_at=now + settings.session_max)
     return f"{account.id}.{secret}", session
 
 
 def authenticate(cookie: str | None, now: datetime, *other_ids: str,
-                 allow_password_change: bool = False, items: tuple = ()) -> Current:
+                 allow_password_change: bool = False, items: tuple = (),
+                 allow_enrolment: bool = False) -> Current:
     """The person behind the session cookie, or NotAuthenticated; `items`, pairs of (model, hash
     key) such as the certificate a request is about, are read in the same call. A session ends with logout, its
     maximum age, idleness, or any change of the account's credentials or state (the account's
@@ -67,6 +70,8 @@ def authenticate(cookie: str | None, now: datetime, *other_ids: str,
         raise NotAuthenticated(N_("Please log in."))
     if session.must_change_password and not allow_password_change:
         raise Forbidden(N_("You must change your password first."), code="password_change_required")
+    if session.must_enrol and not (allow_enrolment or allow_password_change):
+        raise Forbidden(N_("You must add a second factor first."), code="second_factor_required")
     if now - session.last_seen_at >= REFRESH_AFTER:
         session.update(actions=[Session.last_seen_at.set(now)])
     others = []

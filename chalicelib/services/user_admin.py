@@ -14,7 +14,7 @@ from ..store import authorisations as auth
 from ..store import organisations as orgs
 from ..store.accounts import ACTIVE, Account, in_jurisdiction, search_text, status_actions
 from .directory import index_fields
-from .profile import EDITABLE, profile_actions, profile_changes  # noqa: F401 - EDITABLE for the API
+from .profile import EDITABLE, mail_suppressed, profile_actions, profile_changes  # noqa: F401 - EDITABLE for the API
 from .recovery import send_temporary_password, temporary_password_actions
 from .sessions import Current
 
@@ -48,12 +48,14 @@ def summary(account: Account) -> dict:
 def details(account: Account) -> dict:
     """Everything but the secrets."""
     return {**summary(account), "locked_reason": account.locked_reason,
+            "mail_suppressed": mail_suppressed(account),
             "language": account.language, "notification_format": account.notification_format,
             "phone": account.phone, "fax": account.fax, "additional_info": account.additional_info,
             "organisation_id": account.organisation_id, "authority_id": account.authority_id,
             "confirmed_at": _iso(account.confirmed_at), "validated_at": _iso(account.validated_at),
             "last_login_at": _iso(account.last_login_at),
-            "secret_question_id": account.secret_question_id}
+            "secret_question_id": account.secret_question_id,
+            "second_factors": sorted(value["kind"] for value in account.factors.values())}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -186,6 +188,19 @@ def reset_password(current: Current, now: datetime) -> None:
     _write(account, "reset_password", current, now, [
         *actions, Account.may_choose_secret_question.set(True), Account.session_generation.add(1)])
     send_temporary_password(account, temporary)
+
+
+def reset_second_factor(current: Current, now: datetime) -> str:
+    """SPEC 1.9: every factor and recovery code removed, every session ended; the person enrols
+    again at the next login."""
+    account = target(current)
+    after = _write(account, "reset_second_factor", current, now, [
+        Account.second_factors.set({}), Account.factors_version.add(1), Account.recovery_codes.remove(),
+        Account.recovery_codes_used.remove(), Account.recovery_codes_created_at.remove(),
+        Account.session_generation.add(1)])
+    mailer.send(account.email, "second_factor_reset", account.language, account.notification_format,
+                name=account.first_name)
+    return after
 
 
 def unlock(current: Current, now: datetime) -> str:

@@ -80,6 +80,8 @@ class Account(Model):
     email_key = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     locked_reason = UnicodeAttribute(null=True)
+    mail_suppressed = UnicodeAttribute(null=True)        # "bounce" or "complaint" (SES feedback)
+    mail_suppressed_at = UTCDateTimeAttribute(null=True)
     first_name = UnicodeAttribute()
     last_name = UnicodeAttribute()
     language = UnicodeAttribute(default="fr")
@@ -136,6 +138,16 @@ class Account(Model):
     # Per-address limit on the e-mails that anyone can trigger (resend, forgot, re-register).
     mail_window_start = UTCDateTimeAttribute(null=True)
     mail_window_count = NumberAttribute(default=0)
+    # Second factor (SPEC 1.9): factor id -> {kind ("totp" | "passkey"), name, created_at,
+    # last_used_at, and for an authenticator app its KMS-encrypted `secret` and the `last_step`
+    # accepted; for a passkey its `credential_id`, `public_key` and `sign_count`}. Every change
+    # is conditional on `factors_version`, so two changes at once cannot both decide on the
+    # same list. Recovery codes: the hashes of the unused ones, and of the used ones (to say so).
+    second_factors = MapAttribute(default=dict)
+    factors_version = NumberAttribute(default=0)
+    recovery_codes = UnicodeSetAttribute(null=True)
+    recovery_codes_used = UnicodeSetAttribute(null=True)
+    recovery_codes_created_at = UnicodeAttribute(null=True)
 
     by_email_key = ByEmailKey()
     by_email = ByEmail()
@@ -152,6 +164,12 @@ class Account(Model):
         """Valid roles: organisation id -> role kind."""
         roles = self.valid_roles
         return dict(roles.as_dict() if isinstance(roles, MapAttribute) else roles or {})
+
+    @property
+    def factors(self) -> dict[str, dict]:
+        """Second factors: id -> what is kept of it (see `second_factors`)."""
+        found = self.second_factors
+        return dict(found.as_dict() if isinstance(found, MapAttribute) else found or {})
 
     @property
     def administered(self) -> set[str]:
@@ -183,6 +201,15 @@ def status_actions(account: Account, status: str) -> list:
 def search_text(account: Account) -> str:
     return " ".join([account.email, account.first_name, account.last_name,
                      account.organisation_name, account.postal_code, account.city]).casefold()
+
+
+def suppress_mail(key: str, reason: str, now) -> int:
+    """Marks the account of an e-mail key as getting no more mail; 1 if there is one."""
+    account = find_by_email(key)
+    if account is None:
+        return 0
+    account.update(actions=[Account.mail_suppressed.set(reason), Account.mail_suppressed_at.set(now)])
+    return 1
 
 
 def find_by_email(key: str) -> Account | None:

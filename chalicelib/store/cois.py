@@ -99,7 +99,8 @@ class CoiNumber(Model):
 
 
 class RateCounter(Model):
-    """Requests of one client in one window (`public#<client>#<window>`), removed by TTL."""
+    """Requests of one client in one window (`public#<client>#<window>`), or a job's send taken
+    once (`digest#<run>#<template>#<person>`), removed by TTL."""
 
     Meta = meta("rate_limits")
 
@@ -161,6 +162,16 @@ def of_organisation(organisation_id: str, status: str | None, role: str | None, 
     found = [CoiParty.from_raw_data(item) for item in page.get("Items", [])]
     last = results.page_iter.last_evaluated_key
     return found, last["sort"]["S"] if last else None
+
+
+def claim(key: str, expires_at) -> bool:
+    """Takes `key` once until it expires: False if it is already taken (a retried job's send)."""
+    return count_request(key, expires_at, 1)
+
+
+def release(key: str) -> None:
+    """Gives `key` back (the work it claimed failed and will be retried)."""
+    RateCounter(key).delete()
 
 
 def count_request(key: str, expires_at, limit: int) -> bool:

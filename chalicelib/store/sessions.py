@@ -25,6 +25,15 @@ class Session(Model):
     # or deletion raises the account's generation, which ends every older session at once.
     generation = NumberAttribute()
     must_change_password = BooleanAttribute(default=False)
+    # SPEC 1.9: a person who must have a second factor and has none may only enrol.
+    must_enrol = BooleanAttribute(default=False)
+    # When the person last proved who they are (password or factor): a fresh proof (5 minutes)
+    # may add or remove factors. Absent: the session's start.
+    proved_at = UTCDateTimeAttribute(null=True)
+    # An enrolment under way: the WebAuthn challenge, or the new authenticator app's encrypted
+    # secret until its first code confirms it.
+    challenge = UnicodeAttribute(null=True)
+    pending_totp = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     last_seen_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()

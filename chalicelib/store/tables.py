@@ -2,6 +2,8 @@
 from .accounts import Account, EmailClaim
 from .audit import AuditRecord
 from .cois import Coi, CoiNumber, CoiParty, RateCounter
+from .machines import ApiKey, IdempotencyRecord
+from .webhooks import Delivery, Webhook
 from .authorisations import Authorisation
 from .organisations import IdentifierClaim, Organisation
 from .outbox import OutboxItem
@@ -9,7 +11,8 @@ from .sessions import Session
 from .tokens import Token
 
 MODELS = (Account, EmailClaim, Session, Token, Organisation, IdentifierClaim, Authorisation,
-          AuditRecord, Coi, CoiParty, CoiNumber, RateCounter, OutboxItem)
+          AuditRecord, Coi, CoiParty, CoiNumber, RateCounter, OutboxItem, ApiKey,
+          IdempotencyRecord, Webhook, Delivery)
 
 
 def create_all() -> list[str]:

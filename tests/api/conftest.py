@@ -54,7 +54,9 @@ def aws():
     from moto.kms.models import kms_backends
     from moto.ses.models import ses_backends
 
+    from chalicelib import keys
     from chalicelib.config import settings
+    from chalicelib.delivery import queue
     from chalicelib.documents import seal
     from chalicelib.mail import mailer
     from chalicelib.store.tables import MODELS
@@ -68,6 +70,8 @@ def aws():
         for model in MODELS:
             model._connection = None
         mailer.reset_client()
+        keys.reset_client()
+        queue.reset_client()
         backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
         kms = kms_backends[DEFAULT_ACCOUNT_ID][settings.region]
         if "tables" in _INITIALISED:
@@ -75,6 +79,7 @@ def aws():
             ses_backends[DEFAULT_ACCOUNT_ID][settings.region].verify_email_identity(settings.mail_sender)
             kms.keys = dict(_INITIALISED["keys"])   # the seal's key: never changed by a test
             seal_admin.store_chain(_INITIALISED["chain"])
+            keys.ensure_key()
         else:
             assert admin.main(["init"]) == 0
             _INITIALISED["tables"] = copy.deepcopy(backend.tables)
@@ -197,24 +202,29 @@ def _refused(function: str, service: str, operation: str, params: dict) -> list[
     if function not in _POLICIES:
         _POLICIES[function] = template.policy("test", function)["Statement"]
     statements = _POLICIES[function]
-    if service == "kms":       # granted by the seal key's own policy, to the API's role only
-        from chalice.utils import to_cfn_resource_name
+    from chalicelib.config import settings
 
-        from chalicelib.config import settings
+    if service == "kms" and params.get("KeyId") == settings.seal_key:
+        # granted by the seal key's own policy, to the API's role only
+        from chalice.utils import to_cfn_resource_name
 
         role = {"AWS": {"Fn::GetAtt": [to_cfn_resource_name(f"{function}_role"), "Arn"]}}
         key_policy = template.seal("test")["SealKey"]["Properties"]["KeyPolicy"]["Statement"]
-        return [] if params.get("KeyId") == settings.seal_key and any(
-            s.get("Principal") == role and f"kms:{operation}" in s["Action"] for s in key_policy) \
-            else [f"kms:{operation}"]
+        return [] if any(s.get("Principal") == role and f"kms:{operation}" in s["Action"]
+                         for s in key_policy) else [f"kms:{operation}"]
+    if service == "kms":       # the second factor's key (its ciphertexts name it: no KeyId to decrypt)
+        return [] if params.get("KeyId", settings.factor_key) == settings.factor_key and any(
+            f"kms:{operation}" in s["Action"] and {"Fn::GetAtt": ["SecondFactorKey", "Arn"]} in s["Resource"]
+            for s in statements) else [f"kms:{operation}"]
     if service == "ssm":
         parameter = {"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
                                 + params.get("Name", "")}
         return [] if any(f"ssm:{operation}" in s["Action"] and parameter in s["Resource"]
                          for s in statements) else [f"ssm:{operation}"]
-    if service == "ses":
+    if service == "ses":   # from the sender the deployment chooses (the MailSender parameter)
         return [] if any(f"ses:{operation}" in s["Action"] and s["Condition"]["StringEquals"][
-            "ses:FromAddress"] == params.get("Source") for s in statements) else [f"ses:{operation}"]
+            "ses:FromAddress"] == {"Ref": "MailSender"} for s in statements) \
+            and params.get("Source") == settings.mail_sender else [f"ses:{operation}"]
     logical = {model.Meta.table_name: f"Table{model.__name__}" for model in MODELS}
     missing = []
     for action, table_name, index in _resources(operation, params):
@@ -248,6 +258,8 @@ def granted_calls(monkeypatch):
     for source in app.event_sources:
         module = __import__(f"chalicelib.jobs.{source.name}", fromlist=["run"])
         monkeypatch.setattr(module, "run", acting(source.name, module.run))
+    from chalicelib.services import mail_feedback
+    monkeypatch.setattr(mail_feedback, "handle", acting("mail_feedback", mail_feedback.handle))
     original = BaseClient._make_api_call
     problems = set()
 

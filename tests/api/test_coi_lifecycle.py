@@ -274,6 +274,7 @@ def test_extracts_split_a_base_and_deplete_it(world):
     # more than what remains
     over = act(importer, base, "extracts", lines=[{"line": 0, "packages": 1, "net_weight": "2000.001"}])
     assert over.status_code == 409 and error_code(over) == "quantity_exceeded"
+    assert set(over.json_body["error"]["fields"]) == {"lines.0.net_weight"}     # the line and quantity over
     # the extract is submitted (issued with its base), verified, signed like any COI
     done = act(importer, extract, "submit")
     assert done.status_code == 200 and done.json_body["status"] == "issued", done.json_body
@@ -358,12 +359,12 @@ def test_list_pages_with_a_cursor(world):
 
 
 def test_history_pages_with_a_cursor_and_refuses_a_forged_one(world, monkeypatch):
-    from chalicelib.services import certificates
+    from chalicelib.services.certificates import listing
     from chalicelib.store import paging
 
     coi = advanced(world, "submit", "issue")
     importer = world.person["importer"]
-    monkeypatch.setattr(certificates, "HISTORY_PAGE", 2)
+    monkeypatch.setattr(listing, "HISTORY_PAGE", 2)
     seen, cursor = [], None
     while True:
         page = importer.get(f"/api/cois/{coi['id']}/history" + (f"?cursor={cursor}" if cursor else "")).json_body
@@ -400,6 +401,33 @@ def test_public_verification_is_rate_limited(world, api):
         assert statuses[:-1] == [404] * certificates.PUBLIC_PER_MINUTE and statuses[-1] == 429
         clock.shift(60)     # a new minute, a new allowance
         assert api.get("/api/public/cois/COI.EU.FR.2026.0000001").status_code == 404
+
+
+def test_the_public_limit_is_keyed_on_what_a_client_cannot_forge(world, api, monkeypatch):
+    """Without the distribution (no origin secret) a CloudFront-Viewer-Address sent by the client
+    changes nothing; behind it, CloudFront's own value keys the limit, and a value that is no
+    address (3,000 characters, say) is ignored, never a 500."""
+    import time_machine
+
+    from chalicelib.services import certificates
+
+    missing = "/api/public/cois/COI.EU.FR.2026.0000001"
+    with time_machine.travel("2026-11-23 10:00:05+00:00", tick=False) as clock:
+        for _ in range(certificates.PUBLIC_PER_MINUTE):
+            api.get(missing)
+        forged = [api.get(missing, headers={"CloudFront-Viewer-Address": f"198.51.100.{n}:443"}).status_code
+                  for n in range(40)]
+        assert forged == [429] * 40
+        clock.shift(60)
+        monkeypatch.setenv("TRACES_ORIGIN_SECRET", "s" * 32)
+        through = {"X-Origin-Verify": "s" * 32}
+
+        def viewer(address):
+            return api.get(missing, headers={**through, "CloudFront-Viewer-Address": address}).status_code
+
+        assert [viewer("203.0.113.7:5100") for _ in range(certificates.PUBLIC_PER_MINUTE + 1)][-1] == 429
+        assert viewer("[2001:db8::1]:5100") == 404 and viewer("2001:db8::1:5101") == 404
+        assert viewer("x" * 3000) == 404 and viewer("203.0.113.7:" + "9" * 3000) == 429
 
 
 def test_pdf_for_parties_only(world):

@@ -145,6 +145,33 @@ def test_the_digest_link_opens_the_request_for_a_logged_in_agent_and_changes_not
     assert stored(EMAIL).status == "confirmed"
 
 
+def test_a_digest_run_retried_after_a_partial_send_sends_only_what_is_missing(api, mailbox, authority, new_api):
+    """Lambda retries a failed scheduled run with the same event: nobody gets a digest twice."""
+    from unittest import mock
+
+    import pytest
+
+    from chalicelib.mail import mailer
+
+    staff(new_api, ("second.agent@ddpp69.gouv.fr", "Rhone-Valley-2027!", "FR-DDPP-69"))
+    register_and_confirm(api, mailbox, EMAIL)
+    real, calls = mailer.send, []
+
+    def second_fails(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 2:
+            raise RuntimeError("SES throttled")
+        return real(*args, **kwargs)
+
+    with mock.patch.object(mailer, "send", second_fails), pytest.raises(RuntimeError):
+        run("authority_digest", T0)
+    run("authority_digest", T0 + timedelta(minutes=2))     # the retry, in the same run
+    agents = (AUTHORITY[0], "second.agent@ddpp69.gouv.fr")
+    assert [len(mailbox.messages(agent)) for agent in agents] == [1, 1]
+    run("authority_digest", T0 + timedelta(hours=1))        # the next run
+    assert [len(mailbox.messages(agent)) for agent in agents] == [2, 2]
+
+
 def test_the_digest_sends_nothing_when_nothing_is_pending(api, mailbox, authority):
     make_valid(api, mailbox, authority, EMAIL)
     api.post("/api/accounts", registration("eve@bio-lyon.fr"))

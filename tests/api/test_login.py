@@ -237,3 +237,30 @@ def test_login_needs_both_fields_as_text(api, mailbox):
     for body in ({}, {"email": EMAIL}, {"email": EMAIL, "password": 12345},
                  {"email": EMAIL, "password": PASSWORD, "remember": True}):
         assert api.post("/api/session", body).status_code == 400, body
+
+
+def test_every_login_costs_one_hash_verification_whatever_the_outcome(api, mailbox, authority, new_api, monkeypatch):
+    """Equal timing for every outcome with one argon2id verification each (not two): unknown
+    e-mail, wrong password, right password, a temporary password, right or wrong, a locked account."""
+    from argon2 import PasswordHasher
+
+    verifications = []
+    real = PasswordHasher.verify
+    monkeypatch.setattr(PasswordHasher, "verify", lambda self, *a: verifications.append(1) or real(self, *a))
+
+    def costs(email_address, password):
+        verifications.clear()
+        new_api().log_in(email_address, password)
+        return len(verifications)
+
+    make_valid(api, mailbox, authority)
+    assert costs("nobody@bio-lyon.fr", WRONG) == 1
+    assert costs(EMAIL, WRONG) == 1
+    assert costs(EMAIL, PASSWORD) == 1
+    assert costs(EMAIL, "TR000000000000") == 1         # no temporary password issued
+    api.post("/api/password/forgot", {"email": EMAIL})
+    temporary = mailbox.temporary_password(EMAIL)
+    assert costs(EMAIL, PASSWORD) == 1                 # the old password still works
+    assert costs(EMAIL, temporary) == 1
+    fail(new_api(), 5)
+    assert costs(EMAIL, PASSWORD) == 1                 # locked

@@ -129,14 +129,17 @@ def test_a_profile_change_of_language_and_format_applies_to_the_next_emails(api,
 
 @pytest.mark.parametrize("template", ["account_activated", "account_locked", "account_refused",
                                       "confirmation_request", "credential_changed", "password_reset",
-                                      "registration_attempt", "user_creation_requests"])
+                                      "registration_attempt", "user_creation_requests", "second_factor_reset",
+                                      "sign_in_method_changed", "webhook_disabled"])
 def test_every_account_email_is_translated_and_renders_in_both_formats(template):
     from chalicelib.mail.render import render
 
     context = dict(site_url="https://traces.test", name="Marie", email=EMAIL, token="T" * 43,
                    minutes=90, reason="failed_logins", temporary_password="TR012345678901", hours=24,
+                   change="added", method="totp", method_name="Phone",
                    requests=[{"id": "a" * 32, "email": EMAIL, "name": "Marie Dupont",
-                              "organisation": "Bio Import Lyon"}], count=1)
+                              "organisation": "Bio Import Lyon"}], count=1,
+                   url="https://erp.example.com/traces")
     french, english = render(template, "fr", "html", **context), render(template, "en", "html", **context)
     assert french.subject and english.subject and french.subject != english.subject
     assert french.text != english.text
@@ -151,3 +154,29 @@ def test_every_mail_has_a_date_and_a_message_id(api, mailbox):
     api.post("/api/accounts", registration("dated@bio-lyon.fr"))
     message = mailbox.last("dated@bio-lyon.fr")
     assert message["Date"] and message["Message-ID"].endswith("@traces.test>")
+
+
+def ses_notification(kind: str, address: str, bounce_type: str = "Permanent") -> dict:
+    """The SNS event of one SES bounce or complaint (a configuration set's event destination)."""
+    import json
+
+    detail = ({"bounce": {"bounceType": bounce_type, "bouncedRecipients": [{"emailAddress": address}]}}
+              if kind == "Bounce" else {"complaint": {"complainedRecipients": [{"emailAddress": address}]}})
+    message = {"eventType": kind, "mail": {"destination": [address]}, **detail}
+    return {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(message)}}]}
+
+
+def test_a_bounce_or_a_complaint_marks_the_account_and_its_owner_and_the_authority_see_why(
+        api, mailbox, authority, new_api):
+    from app import mail_feedback
+
+    ident = make_valid(api, mailbox, authority, EMAIL)
+    assert mail_feedback(ses_notification("Bounce", EMAIL, "Transient"), None) == {"marked": 0}
+    assert logged_in(new_api, EMAIL).get("/api/me").json_body["mail_suppressed"] is None
+    assert mail_feedback(ses_notification("Bounce", EMAIL.upper()), None) == {"marked": 1}
+    shown = logged_in(new_api, EMAIL).get("/api/me").json_body["mail_suppressed"]
+    assert shown["reason"] == "bounce" and shown["since"]
+    assert mail_feedback(ses_notification("Complaint", EMAIL), None) == {"marked": 1}
+    details = authority.get(f"/api/authority/accounts/{ident}").json_body
+    assert details["mail_suppressed"]["reason"] == "complaint"
+    assert mail_feedback(ses_notification("Complaint", "nobody@example.org"), None) == {"marked": 0}

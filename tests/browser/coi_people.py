@@ -38,6 +38,7 @@ def put(stack, tag: str) -> dict:
 
 def main(tag: str) -> dict:
     from chalicelib.services import provisioning
+    from dev.admin import give_authenticator_app
 
     now = datetime.now(timezone.utc)
     organisations = dict(REFERENCE)
@@ -52,7 +53,8 @@ def main(tag: str) -> dict:
     for key, organisation in organisations.items():
         email = f"{key}.{tag}@coi.example.org"
         if key != "producer":
-            provisioning.create_person(email, PASSWORD, organisation, now, key.capitalize(), f"Test{tag}")
+            person = provisioning.create_person(email, PASSWORD, organisation, now, key.capitalize(), f"Test{tag}")
+            give_authenticator_app(person, now)      # the issuer, authority and post must have one
         found[key] = {"organisation": organisation, "email": email, "name": f"{key.capitalize()} Test{tag}"}
     return found
 

@@ -109,6 +109,22 @@ class Stack:
         status, body = self.api("POST", "/accounts/confirm", {"token": token})
         assert status == 200, body
 
+    def totp(self, email: str) -> str:
+        """A code of the person's authenticator app that the login accepts (SPEC 1.9: the local
+        system gives one to the authorities and control bodies that `dev.admin` creates)."""
+        return self.admin("totp", email).strip()
+
+    def session(self, request, email: str, password: str) -> dict:
+        """Logs a Playwright request context in through the API, with the second step when the
+        person has a second factor; returns the session (its csrf_token)."""
+        response = request.post(f"{self.url}/api/session", data={"email": email, "password": password})
+        assert response.ok, response.text()
+        if "second_factor" in response.json():
+            response = request.post(f"{self.url}/api/session/second-factor",
+                                    data={"method": "totp", "code": self.totp(email)})
+            assert response.ok, response.text()
+        return response.json()
+
     def mails(self, to: str) -> list[dict]:
         import urllib.parse
         import urllib.request
@@ -128,7 +144,8 @@ def stack(tmp_path_factory):
         [sys.executable, "-m", "dev.run", "--port", str(port), "--moto-port", str(_free_port()),
          "--var", str(var), "--no-jobs", "--quiet"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**_clean_environment(), "PYTHONUNBUFFERED": "1", "TRACES_CAPTCHA_TEST_HOOK": "true"})
+        env={**_clean_environment(), "PYTHONUNBUFFERED": "1", "TRACES_CAPTCHA_TEST_HOOK": "true",
+             "TRACES_WEBHOOK_LOOPBACK": "true"})
     state_file = var / "run.json"
     deadline = time.monotonic() + 240
     while not state_file.exists():
@@ -154,6 +171,17 @@ def stack(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def finish_login(page: Page, stack: Stack, email: str) -> None:
+    """After the password on the login page: the second step with a code of the person's
+    authenticator app when the page asks for one (SPEC 1.9), as a person would type it; then the
+    page the login leads to."""
+    page.locator("body:not([data-page='login']), #second-step-form:not([hidden])").first.wait_for()
+    if page.locator("#second-step-form").is_visible():
+        page.locator("#f-code").fill(stack.totp(email))
+        page.locator("#f-code").press("Enter")
+    page.locator("body:not([data-page='login'])").wait_for()
 
 
 @pytest.fixture(scope="session")

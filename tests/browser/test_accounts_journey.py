@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dev.admin import DEMO_PEOPLE
+from tests.browser.conftest import finish_login
 
 AUTHORITY_EMAIL, AUTHORITY_PASSWORD = next((p[0], p[1]) for p in DEMO_PEOPLE if p[2] == "FR-DDPP-69")
 
@@ -197,6 +198,7 @@ def test_authority_follows_the_digest_link_and_activates_the_request(stack, new_
     page.locator("#f-email").fill(AUTHORITY_EMAIL)
     page.locator("#f-password").fill(AUTHORITY_PASSWORD)
     page.get_by_role("button", name="Connexion").click()
+    finish_login(page, stack, AUTHORITY_EMAIL)      # the second step (SPEC 1.9), then back
     expect(page).to_have_url(href)
     expect(page.locator("#account .js-email")).to_have_text(PERSON["email"])
 

@@ -6,6 +6,7 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from dev.admin import DEMO_PEOPLE
+from tests.browser.conftest import finish_login
 
 AUTHORITY_EMAIL, AUTHORITY_PASSWORD = next((p[0], p[1]) for p in DEMO_PEOPLE if p[2] == "FR-DDPP-69")
 PASSWORD = "Soieries-Lyon-2026!"
@@ -15,6 +16,7 @@ SUFFIX = secrets.token_hex(3)
 def authority_opens(page: Page, stack, email: str) -> None:
     if not page.url.startswith(stack.url):  # a fresh browser: log in first
         log_in(page, stack, AUTHORITY_EMAIL, AUTHORITY_PASSWORD)
+        finish_login(page, stack, AUTHORITY_EMAIL)
         expect(page).to_have_url(re.compile(r"/en/backoffice/index\.html"))
     page.goto(f"{stack.url}/en/backoffice/index.html?email={email}")
     row = page.locator("#results-table tbody tr", has_text=email)

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import coi_people
+from tests.browser.conftest import finish_login
 from tests.browser.coi_people import PASSWORD
 
 TAG = secrets.token_hex(3)
@@ -27,14 +28,12 @@ def log_in(page: Page, stack, lang: str, email: str) -> None:
     page.locator("#f-email").fill(email)
     page.locator("#f-password").fill(PASSWORD)
     page.locator("#f-password").press("Enter")
-    expect(page).not_to_have_url(re.compile(r"login\.html"))
+    finish_login(page, stack, email)
 
 
 def csrf(page: Page, stack, email: str) -> str:
     """Logs the page's browser context in through the API; returns the CSRF token."""
-    response = page.request.post(f"{stack.url}/api/session", data={"email": email, "password": PASSWORD})
-    assert response.ok, response.text()
-    return response.json()["csrf_token"]
+    return stack.session(page.request, email, PASSWORD)["csrf_token"]
 
 
 def call(page: Page, stack, token: str, method: str, path: str, body: dict | None = None) -> dict:
@@ -164,6 +163,7 @@ def test_a_coi_through_its_whole_life_by_five_people(stack, people, new_page, ch
     issuer.locator("#f-email").fill(people["issuer"]["email"])
     issuer.locator("#f-password").fill(PASSWORD)
     issuer.locator("#f-password").press("Enter")
+    finish_login(issuer, stack, people["issuer"]["email"])
     expect(issuer).to_have_url(coi_url)
     issuer.get_by_role("button", name="Délivrer le certificat (case 18)").click()
     issuer.locator("#action-dialog button[type=submit]").click()
@@ -308,7 +308,7 @@ def test_an_extract_of_a_consignment_released_by_batches(stack, people, new_page
     expect(importer.locator("#coi-head .js-status")).to_have_text("Déclaration de l'organisme de délivrance signée")
     check(importer, "coi-extract-submitted-fr")
     # The base links to its extract and keeps what remains.
-    importer.locator("#coi-head").get_by_role("link", name="ouvrir le certificat").click()
+    importer.locator("#coi-head").get_by_role("link", name=base["number"]).click()
     expect(importer.locator("#coi-head")).to_contain_text("Extraits : extrait 1")
     importer.get_by_role("button", name="Créer un extrait").click()
     expect(importer.locator("#extract-lines tbody tr").nth(0)).to_contain_text("100 colis, 2000.000 kg")
@@ -324,7 +324,7 @@ def test_the_public_verification_page_reached_from_the_qr_code(stack, people, ne
     coi = call(page, stack, token, "POST", f"/cois/{coi['id']}/issue", {"version": coi["version"]})
     # The link the PDF's QR code carries, built by the same function, for this site.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(certificates, "settings", dataclasses.replace(config.current(), site_url=stack.url))
+        patch.setattr(certificates.documents, "settings", dataclasses.replace(config.current(), site_url=stack.url))
         link = certificates.verify_url(coi["number"], "en")
     anonymous = new_page("en-GB")
     anonymous.goto(link)

@@ -44,6 +44,7 @@ PAGES = [
     ("not-found", None, "no-such-page.html", "main h1", None),
     ("profile", "person", "profile.html", "#profile:visible", None),
     ("password-change", "person", "password-change.html", "#password-form:visible", None),
+    ("second-factors", "person", "second-factors.html", "#factors:visible", None),
     ("roles-request", "person", "roles/request.html?country=FR&q={tag}", "#results-table tbody tr >> nth=1", None),
     ("roles-request-dialog", "person", "roles/request.html?country=FR&q={tag}", "#results-table tbody tr >> nth=1",
      "open_request"),
@@ -60,9 +61,7 @@ PAGES = [
 
 
 def _session(context, stack, email: str, password: str) -> dict:
-    response = context.request.post(f"{stack.url}/api/session", data={"email": email, "password": password})
-    assert response.ok, response.text()
-    return response.json()
+    return stack.session(context.request, email, password)
 
 
 @pytest.fixture(scope="module")

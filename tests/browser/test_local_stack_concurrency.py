@@ -39,8 +39,11 @@ class Client:
             self.cookie = cookie.split(";", 1)[0]
         return status, json.loads(raw) if raw else None
 
-    def log_in(self, email: str, password: str) -> int:
+    def log_in(self, email: str, password: str, stack=None) -> int:
+        """With `stack`, the second step too (SPEC 1.9), with a code of the person's app."""
         status, body = self.call("POST", "/session", {"email": email, "password": password})
+        if status == 200 and "second_factor" in body:
+            status, body = self.call("POST", "/session/second-factor", {"method": "totp", "code": stack.totp(email)})
         if status == 200:
             self.csrf = body["csrf_token"]
         return status
@@ -65,7 +68,7 @@ def test_racing_confirmations_and_activations_lose_nothing_on_the_local_stack(st
     tokens = {m["to"]: link.split("token=", 1)[1] for m in stack.mails("@course.example.fr")
               for link in m["links"] if "token=" in link}
     authority = Client(stack.url)
-    assert authority.log_in(*AUTHORITY) == 200
+    assert authority.log_in(*AUTHORITY, stack=stack) == 200
     for trial, email in enumerate(people):
         confirmations = at_once(*[lambda email=email: Client(stack.url).call("POST", "/accounts/confirm",
                                                               {"token": tokens[email]})] * AT_ONCE)
@@ -99,7 +102,11 @@ BURST = 16              # clients that log in at the same moment (issue 15: one 
 
 
 def test_a_burst_of_logins_on_the_local_stack_gets_no_server_error(stack):
-    statuses = at_once(*[lambda: Client(stack.url).log_in(*AUTHORITY)] * BURST)
+    # The password step of 16 logins at once (each answers 200 with its pending second step: a
+    # code of the authenticator app serves once, so the burst is on the password).
+    email, password = AUTHORITY[0], AUTHORITY[1]
+    statuses = at_once(*[lambda: Client(stack.url).call("POST", "/session", {"email": email, "password": password})[0]]
+                       * BURST)
     assert statuses == [200] * BURST, statuses
 
 

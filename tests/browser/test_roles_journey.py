@@ -8,6 +8,7 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from dev.admin import DEMO_PEOPLE
+from tests.browser.conftest import finish_login
 
 INAO_EMAIL, INAO_PASSWORD = next((p[0], p[1]) for p in DEMO_PEOPLE if p[2] == "FR-INAO")
 DDPP_EMAIL, DDPP_PASSWORD = next((p[0], p[1]) for p in DEMO_PEOPLE if p[2] == "FR-DDPP-69")
@@ -21,9 +22,7 @@ EXISTING = f"Vergers Bio {TAG}"
 
 def api_session(page: Page, stack, email: str, password: str) -> str:
     """Logs the page's browser context in through the API; returns the CSRF token."""
-    response = page.request.post(f"{stack.url}/api/session", data={"email": email, "password": password})
-    assert response.ok, response.text()
-    return response.json()["csrf_token"]
+    return stack.session(page.request, email, password)["csrf_token"]
 
 
 def log_in(page: Page, stack, lang: str, email: str, password: str) -> None:
@@ -31,7 +30,7 @@ def log_in(page: Page, stack, lang: str, email: str, password: str) -> None:
     page.locator("#f-email").fill(email)
     page.locator("#f-password").fill(password)
     page.locator("#f-password").press("Enter")
-    expect(page).not_to_have_url(re.compile(r"login\.html"))
+    finish_login(page, stack, email)
 
 
 def my_role(page: Page, stack, lang: str, person: dict, organisation: str, *texts: str):

@@ -39,6 +39,13 @@ def test_container_numbers_follow_iso_6346_with_their_check_digit():
         boxes.container("MSKU1234560")
 
 
+def test_a_wrong_check_digit_is_named_as_such_not_as_a_wrong_shape():
+    with pytest.raises(FieldError, match="check digit"):
+        boxes.container("MSKU1234560")
+    with pytest.raises(FieldError, match="4 letters and 7 digits"):
+        boxes.container("MSK1234565")
+
+
 def test_member_state_must_be_in_the_union():
     assert boxes.member_state("fr", REF.countries) == "FR"
     with pytest.raises(FieldError):

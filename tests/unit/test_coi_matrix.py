@@ -157,3 +157,15 @@ def test_only_plain_drafts_expire():
     assert coi.expires(DRAFT, True, None, now) is None          # holds quantities on its base
     assert coi.expires(DRAFT, False, "old", now) is None        # the replaced COI waits for it
     assert coi.expires(NEW, False, None, now) is None
+
+
+@pytest.mark.parametrize("status, parties, action, refusal", [
+    (SIGNED, {CONSIGNEE}, "issue", Conflict),     # no one issues a signed COI: its status
+    (CHECKED, {IMPORTER}, "sign", Forbidden),     # the consignee signs a checked COI, not the importer
+    (ISSUED, {IMPORTER}, "verify", Forbidden),    # verify, from issued, is the authority's
+    (CHECKED, set(), "sign", Forbidden),          # no party of the COI
+])
+def test_check_action_gives_409_when_the_status_allows_the_action_to_nobody_else_403(
+        status, parties, action, refusal):
+    with pytest.raises(refusal):
+        coi.check_action(status, parties, action)

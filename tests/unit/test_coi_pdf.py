@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from chalicelib.documents import coi_pdf
+from chalicelib.i18n import translate
 from tests import coi_sample
 
 URL = coi_sample.VERIFY_URL
@@ -49,9 +50,10 @@ def test_a_coi_renders_as_a_one_page_pdf_with_its_number_and_verification_link()
 
 def test_the_boxes_carry_the_official_numbers_and_titles_in_the_chosen_language():
     french, english = text_of(render(language="fr")), text_of(render(language="en"))
-    for number, (en, fr) in coi_pdf.BOX_TITLES.items():
-        assert f"{number}. {fr}" in french.replace("\n", " ")
-        assert f"{number}. {en}" in english.replace("\n", " ")
+    for number, title in coi_pdf.BOX_TITLES.items():
+        assert f"{number}. {translate(title, 'fr')}" in french.replace("\n", " ")
+        assert f"{number}. {title}" in english.replace("\n", " ")
+    assert "1. Autorité de contrôle ou organisme de contrôle émetteur" in french.replace("\n", " ")
     assert "Statut: Déclaration de l'organisme de délivrance signée" in french
     assert "Status: Declaration of the issuing body signed" in english
 
@@ -102,7 +104,8 @@ def test_a_certificate_that_is_not_final_carries_a_watermark_on_every_page(statu
 @pytest.mark.parametrize("status", ["issued", "checked", "signed", "base_for_extract", "depleted"])
 def test_a_standing_certificate_has_no_watermark(status):
     text = text_of(render(coi_sample.coi(status=status)))
-    assert not any(mark in text for mark in coi_pdf.WATERMARKS.values())
+    assert not any(translate(mark, language) in text for mark in coi_pdf.WATERMARKS.values()
+                   for language in ("en", "fr"))
 
 
 def test_the_qr_code_holds_the_verification_url_and_is_the_one_drawn():
@@ -175,12 +178,18 @@ def test_text_the_font_lacks_prints_as_question_marks_and_controls_are_dropped()
 
 
 def test_titles_and_fixed_words_fit_the_core_font_encoding():
-    for table in (coi_pdf.BOX_TITLES, coi_pdf.WORDS, coi_pdf.STATUS_NAMES):
-        for pair in table.values():
-            for text in pair:
-                text.encode("cp1252")
-    for text in coi_pdf.WATERMARKS.values():
-        text.encode("cp1252")
+    for table in (coi_pdf.BOX_TITLES, coi_pdf.WORDS, coi_pdf.STATUS_NAMES, coi_pdf.MODES, coi_pdf.OUTCOMES,
+                  coi_pdf.WATERMARKS):
+        for message in table.values():
+            for language in coi_pdf.LANGUAGES:
+                translate(message, language).encode("cp1252")
+
+
+def test_the_pdfs_words_come_from_the_message_catalogues_translated():
+    for table in (coi_pdf.BOX_TITLES, coi_pdf.WORDS, coi_pdf.STATUS_NAMES, coi_pdf.MODES, coi_pdf.OUTCOMES,
+                  coi_pdf.WATERMARKS):
+        for message in table.values():
+            assert translate(message, "fr") != message or message in ("Page {page}/{pages}",), message
 
 
 def test_fpdf_and_segno_are_not_imported_with_the_module():

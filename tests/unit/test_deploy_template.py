@@ -2,9 +2,12 @@
 deploy/template.py's, read here without building the zip): what the code uses is declared, and
 an operator can deploy it as it is. The zip's size and start are checked by `make package`."""
 import json
+import re
+from pathlib import Path
 
 import pytest
 
+from chalicelib.api import origin
 from chalicelib.store.tables import MODELS
 from deploy import package, template
 from dev.site_server import SITE_HEADERS
@@ -51,7 +54,7 @@ def test_the_api_function_is_sized_for_the_password_hash(resources):
     functions = of_type(resources, "AWS::Serverless::Function")
     assert set(functions) == set(template.functions().values())
     api = functions["APIHandler"]["Properties"]
-    assert api["MemorySize"] >= 1024 and api["Timeout"] <= 30
+    assert api["MemorySize"] >= 1024
     # below one vCPU (1769 MB), argon2 runs on one lane
     assert api["Environment"]["Variables"]["TRACES_PASSWORD_HASH_PROFILE"] == "rfc9106_low_memory_p1"
     for name in ("LockInactive", "AuthorityDigest"):
@@ -152,37 +155,53 @@ def test_logins_are_throttled_and_failed_jobs_are_kept_and_alarmed(resources):
     routes = template._app().routes
     assert all(method in routes[path] for path, method in template.HASHING_ROUTES)
     failures = of_type(resources, "AWS::Lambda::EventInvokeConfig")
-    assert {f["Properties"]["FunctionName"]["Ref"] for f in failures.values()} == {
-        "LockInactive", "AuthorityDigest", "DeliverOutbox"}
+    asynchronous = {"LockInactive", "AuthorityDigest", "DeliverOutbox", "MailFeedback", "DeliverWebhooks"}
+    assert {f["Properties"]["FunctionName"]["Ref"] for f in failures.values()} == asynchronous
     assert all(f["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
                == {"Fn::GetAtt": ["JobFailures", "Arn"]} for f in failures.values())
     alarmed = {_text(a["Properties"]["Dimensions"]) for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
-    for name in ("LockInactive", "AuthorityDigest", "DeliverOutbox", "APIHandler"):
+    for name in ("APIHandler", *asynchronous):
         assert any(f'"Ref": "{name}"' in dimension for dimension in alarmed)
-    for job in ("LockInactive", "AuthorityDigest", "DeliverOutbox"):
+    for job in asynchronous:
         statements = _role_policy(resources, resources[job])
         assert any(s["Action"] == ["sqs:SendMessage"] for s in statements)
 
 
+def test_webhooks_go_through_a_queue_with_dead_letters_and_each_function_its_own_rights(resources):
+    queue = resources["WebhookQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["WebhookDeadLetters", "Arn"]}
+    assert resources["WebhookDeadLetters"]["Type"] == "AWS::SQS::Queue"
+    alarmed = {_text(a["Properties"]["Dimensions"]) for a in of_type(resources, "AWS::CloudWatch::Alarm").values()}
+    assert any("WebhookDeadLetters" in dimension for dimension in alarmed)
+    rights = {}
+    for function in ("APIHandler", "DeliverWebhooks", "DeliverOutbox", "LockInactive"):
+        rights[function] = {action for s in _role_policy(resources, resources[function])
+                            if s["Resource"] == [{"Fn::GetAtt": ["WebhookQueue", "Arn"]}] for action in s["Action"]}
+        variables = resources[function]["Properties"].get("Environment", {}).get("Variables", {})
+        assert (variables.get("TRACES_WEBHOOK_QUEUE_URL") == {"Ref": "WebhookQueue"}) == bool(rights[function])
+    assert rights == {"APIHandler": {"sqs:SendMessage"}, "DeliverOutbox": {"sqs:SendMessage"}, "LockInactive": set(),
+                      "DeliverWebhooks": {"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"}}
+
+
 def test_what_api_gateway_answers_itself_is_in_the_apis_error_format(resources):
     """An unknown path on AWS is API Gateway's 403 "Missing Authentication Token", before the
-    function runs: the API's 404 instead, like every other error in the format of SPEC 5."""
+    function runs: the API's 404 instead, like every other error in the format of SPEC 5. The
+    answers are part of the API's definition, so that a later change of it keeps them."""
     from jsonschema import Draft202012Validator
 
     from chalicelib.api.openapi import ERROR
 
-    answers = {r["Properties"]["ResponseType"]: r["Properties"]
-               for r in of_type(resources, "AWS::ApiGateway::GatewayResponse").values()}
+    assert not of_type(resources, "AWS::ApiGateway::GatewayResponse")
+    answers = resources["RestAPI"]["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
     assert set(answers) == {"MISSING_AUTHENTICATION_TOKEN", "UNSUPPORTED_MEDIA_TYPE", "THROTTLED",
                             "DEFAULT_4XX", "DEFAULT_5XX"}
-    assert answers["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
-    assert answers["THROTTLED"]["StatusCode"] == "429"
+    assert answers["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == 404
+    assert answers["THROTTLED"]["statusCode"] == 429
     for answer in answers.values():
-        assert answer["RestApiId"] == {"Ref": "RestAPI"}
-        text = answer["ResponseTemplates"]["application/json"]
+        text = answer["responseTemplates"]["application/json"]
         assert "$" not in text and "#" not in text      # a template is read as VTL
         Draft202012Validator(ERROR).validate(json.loads(text))
-    assert json.loads(answers["MISSING_AUTHENTICATION_TOKEN"]["ResponseTemplates"]["application/json"])[
+    assert json.loads(answers["MISSING_AUTHENTICATION_TOKEN"]["responseTemplates"]["application/json"])[
         "error"]["code"] == "not_found"
 
 
@@ -207,5 +226,137 @@ def test_only_the_api_function_may_seal_with_the_kms_key(resources):
     functions = of_type(resources, "AWS::Serverless::Function")
     for logical, function in functions.items():
         actions = {a for s in _role_policy(resources, function) for a in s["Action"]}
-        assert not any(a.startswith("kms:") for a in actions)
+        assert not any(a.startswith(("kms:S", "kms:*")) for a in actions)
         assert ("ssm:GetParameter" in actions) == (logical == "APIHandler")
+
+
+def test_the_template_passes_the_deployment_checks(sam):
+    assert template.deployment_problems(sam) == []
+    assert len(json.dumps(sam)) > template.TEMPLATE_BODY_LIMIT    # hence `make deploy` goes through S3
+
+
+def test_alarms_reach_someone_through_a_key_cloudwatch_may_use(sam, resources):
+    topic = resources["Alerts"]["Properties"]
+    key = resources[topic["KmsMasterKeyId"]["Ref"]]["Properties"]
+    assert key["EnableKeyRotation"]
+    (publishers,) = [s for s in key["KeyPolicy"]["Statement"] if "Service" in s["Principal"]]
+    assert "cloudwatch.amazonaws.com" in publishers["Principal"]["Service"]
+    managed = json.loads(json.dumps(sam))
+    managed["Resources"]["Alerts"]["Properties"]["KmsMasterKeyId"] = "alias/aws/sns"
+    assert template.deployment_problems(managed) == [
+        "Alerts: its encryption key does not let cloudwatch.amazonaws.com, ses.amazonaws.com publish"]
+
+
+def test_the_api_function_stops_before_the_gateway_and_there_is_one_stage(sam, resources):
+    assert resources["APIHandler"]["Properties"]["Timeout"] < template.GATEWAY_TIMEOUT
+    assert resources["RestAPI"]["Properties"]["OpenApiVersion"]
+    assert resources["RestAPI"]["Properties"]["StageName"] == "api"
+    for change in ({"Timeout": 30}, {"Runtime": "python3.11"}):
+        changed = json.loads(json.dumps(sam))
+        changed["Resources"]["APIHandler"]["Properties"].update(change)
+        assert len(template.deployment_problems(changed)) == 1
+    changed = json.loads(json.dumps(sam))
+    del changed["Resources"]["RestAPI"]["Properties"]["OpenApiVersion"]
+    assert template.deployment_problems(changed) == [
+        "without OpenApiVersion SAM adds a stray, unthrottled 'Stage' stage"]
+
+
+def test_the_api_gets_cloudfronts_own_viewer_address_and_the_headers_it_reads(resources):
+    """The public verification's limit is keyed on CloudFront-Viewer-Address behind the
+    distribution: CloudFront must set it (a managed "all viewer headers" policy passes on the
+    client's own); Host stays API Gateway's."""
+    (api,) = resources["Site"]["Properties"]["DistributionConfig"]["CacheBehaviors"]
+    policy = resources[api["OriginRequestPolicyId"]["Ref"]]["Properties"]["OriginRequestPolicyConfig"]
+    headers = {h.lower() for h in policy["HeadersConfig"]["Headers"]}
+    assert policy["HeadersConfig"]["HeaderBehavior"] == "whitelist" and "host" not in headers
+    assert "authorization" not in headers           # CloudFront refuses it in an origin request policy
+    cache = resources[api["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    assert cache["DefaultTTL"] == cache["MinTTL"] == 0
+    headers |= {h.lower() for h in cache["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]["Headers"]}
+    assert policy["CookiesConfig"]["CookieBehavior"] == "all"
+    code = "".join(path.read_text() for path in Path(template.ROOT, "chalicelib").rglob("*.py"))
+    read = set(re.findall(r'headers\.get\("([a-z-]+)"', code)) | {origin.VIEWER_ADDRESS}
+    assert read - {origin.HEADER, "cookie"} <= headers
+
+
+def test_bounces_and_complaints_reach_the_function_that_acts_on_them(sam, resources):
+    """Every e-mail goes out with a configuration set that suppresses bounced and complaining
+    addresses and publishes both to a topic the mail_feedback function is subscribed to; the
+    outputs give the DKIM and MAIL FROM records."""
+    identity = resources["MailIdentity"]["Properties"]
+    assert identity["ConfigurationSetAttributes"]["ConfigurationSetName"] == {"Ref": "MailConfiguration"}
+    assert identity["MailFromAttributes"]["MailFromDomain"] == {"Fn::Join": [".", ["mail", identity["EmailIdentity"]]]}
+    assert identity["EmailIdentity"] == {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailSender"}]}]}
+    options = resources["MailConfiguration"]["Properties"]["SuppressionOptions"]
+    assert set(options["SuppressedReasons"]) == {"BOUNCE", "COMPLAINT"}
+    (destination,) = of_type(resources, "AWS::SES::ConfigurationSetEventDestination").values()
+    event = destination["Properties"]["EventDestination"]
+    assert set(event["MatchingEventTypes"]) == {"bounce", "complaint"} and event["Enabled"]
+    topic = event["SnsDestination"]["TopicARN"]["Ref"]
+    assert template.deployment_problems(sam) == []      # SES may use the topic's key
+    (subscription,) = [r["Properties"] for r in of_type(resources, "AWS::SNS::Subscription").values()
+                       if r["Properties"]["Protocol"] == "lambda"]
+    assert subscription["TopicArn"] == {"Ref": topic}
+    assert subscription["Endpoint"] == {"Fn::GetAtt": ["MailFeedback", "Arn"]}
+    assert resources["MailFeedbackInvoke"]["Properties"]["SourceArn"] == {"Ref": topic}
+    for logical in template.functions().values():
+        variables = resources[logical]["Properties"]["Environment"]["Variables"]
+        assert variables["TRACES_MAIL_CONFIGURATION_SET"] == {"Ref": "MailConfiguration"}
+    outputs = sam["Outputs"]
+    assert {f"DkimRecord{n}" for n in (1, 2, 3)} | {"MailFromRecords"} <= set(outputs)
+    statements = _role_policy(resources, resources["MailFeedback"])
+    assert not [s for s in statements if s["Sid"] == "Mail"]
+
+
+def test_the_site_domain_and_certificate_are_parameters_that_links_and_qr_codes_use(sam, resources):
+    """The operator's domain, its ACM certificate (us-east-1) and the sender are parameters; the
+    distribution answers on the domain with TLS 1.2 at least; the functions build e-mail links and
+    the COI's QR code from TRACES_SITE_URL, which is the domain."""
+    parameters = sam["Parameters"]
+    assert {"SiteDomain", "CertificateArn", "MailSender"} <= set(parameters)
+    assert "us-east-1" in parameters["CertificateArn"]["AllowedPattern"]
+    distribution = resources["Site"]["Properties"]["DistributionConfig"]
+    assert distribution["Aliases"] == [{"Ref": "SiteDomain"}]
+    certificate = distribution["ViewerCertificate"]
+    assert certificate["AcmCertificateArn"] == {"Ref": "CertificateArn"}
+    assert certificate["MinimumProtocolVersion"] == "TLSv1.2_2021" and certificate["SslSupportMethod"] == "sni-only"
+    for logical in template.functions().values():
+        variables = resources[logical]["Properties"]["Environment"]["Variables"]
+        assert variables["TRACES_SITE_URL"] == {"Fn::Sub": "https://${SiteDomain}"}
+        assert variables["TRACES_MAIL_SENDER"] == {"Ref": "MailSender"}
+    assert "example" not in json.dumps(resources)      # no placeholder domain left
+    assert "${SiteDomain}" in json.dumps(sam["Outputs"]["SiteRecord"])
+
+
+def test_the_api_writes_an_access_log(resources):
+    api = resources["RestAPI"]["Properties"]
+    log = api["AccessLogSetting"]
+    assert log["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
+    assert {"$context.requestId", "$context.status", "$context.identity.sourceIp"} <= set(
+        json.loads(log["Format"]).values())
+    assert resources["ApiAccessLogs"]["Properties"]["RetentionInDays"] == 90
+    assert resources["ApiGatewayLogging"]["Type"] == "AWS::ApiGateway::Account"
+
+
+def test_each_client_is_limited_by_a_web_acl_of_the_edge_stack(sam, resources, tmp_path):
+    """A per-client limit on the distribution: WAF's CLOUDFRONT scope exists only in us-east-1,
+    so a small edge stack there holds it and the main stack takes its ARN as a parameter."""
+    distribution = resources["Site"]["Properties"]["DistributionConfig"]
+    assert distribution["WebACLId"] == {"Ref": "WebAclArn"}
+    assert "us-east-1" in sam["Parameters"]["WebAclArn"]["AllowedPattern"]
+    edge = template.edge(STAGE)
+    acl = edge["Resources"]["ClientLimits"]["Properties"]
+    assert acl["Scope"] == "CLOUDFRONT" and acl["DefaultAction"] == {"Allow": {}}
+    by_name = {rule["Name"]: rule for rule in acl["Rules"]}
+    hashing = by_name["per-client-hashing"]["Statement"]["RateBasedStatement"]
+    assert hashing["AggregateKeyType"] == "IP" and hashing["Limit"] <= 100
+    scope = hashing["ScopeDownStatement"]["OrStatement"]["Statements"]
+    paths = {s["ByteMatchStatement"]["SearchString"] for s in scope}
+    assert paths == {path for path, _method in template.HASHING_ROUTES}
+    assert edge["Outputs"]["WebAclArn"]["Value"] == {"Fn::GetAtt": ["ClientLimits", "Arn"]}
+    path = tmp_path / "edge.json"
+    path.write_text(json.dumps(edge))
+    assert package.lint(path) == ""
+    without = json.loads(json.dumps(sam))
+    del without["Resources"]["Site"]["Properties"]["DistributionConfig"]["WebACLId"]
+    assert template.deployment_problems(without) == ["no per-client limit: the distribution has no web ACL"]

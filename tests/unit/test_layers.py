@@ -15,6 +15,7 @@ LAYERS = [
     ("chalicelib.services", 2),
     # the adapters: tables, e-mail, printed documents, reference data files
     ("chalicelib.store", 3), ("chalicelib.mail", 3), ("chalicelib.documents", 3), ("chalicelib.reference", 3),
+    ("chalicelib.delivery", 3),
     ("chalicelib.domain", 4),
     ("chalicelib.config", 5), ("chalicelib.i18n", 5), ("chalicelib", 5),
 ]
@@ -33,7 +34,7 @@ def _modules() -> dict[str, Path]:
     return found
 
 
-def _imports(name: str, path: Path, modules: dict) -> set[str]:
+def _imports(name: str, path: Path, modules: dict, unknown: list | None = None) -> set[str]:
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
@@ -46,6 +47,8 @@ def _imports(name: str, path: Path, modules: dict) -> set[str]:
                 base = ".".join(anchor + ([base] if base else []))
             found.update(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
                          for alias in node.names)
+            if node.level and base not in modules and unknown is not None:
+                unknown.append(f"{name}: from {'.' * node.level}{node.module or ''}")
         elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "lazy" and node.args \
                 and isinstance(node.args[0], ast.Constant):
             found.add(node.args[0].value)
@@ -65,6 +68,17 @@ def test_no_module_imports_one_of_a_layer_above_it():
     upward = sorted(f"{module} -> {imported}" for module, imports in _graph().items()
                     for imported in imports if _layer(imported) < _layer(module))
     assert upward == []
+
+
+# The API may tell a backend fault from an answer (store.faults reads no table: a 503), nothing more.
+API_MAY_IMPORT_OF_THE_STORE = ("chalicelib.store.faults",)
+
+
+def test_the_api_reaches_the_tables_only_through_the_services():
+    reaching = sorted(f"{module} -> {imported}" for module, imports in _graph().items()
+                      if module.startswith("chalicelib.api") for imported in imports
+                      if imported.startswith("chalicelib.store") and imported not in API_MAY_IMPORT_OF_THE_STORE)
+    assert reaching == []
 
 
 def test_the_domain_imports_nothing_of_the_machinery():
@@ -92,6 +106,13 @@ def test_no_module_imports_itself_round_a_circle():
         if module not in state:
             visit(module, [module])
     assert circles == []
+
+
+def test_every_relative_import_names_a_module_of_the_project():
+    modules, unknown = _modules(), []
+    for name, path in modules.items():
+        _imports(name, path, modules, unknown)
+    assert unknown == []
 
 
 def test_the_graph_sees_what_it_checks():

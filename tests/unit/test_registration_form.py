@@ -25,6 +25,12 @@ def test_all_bad_fields_are_reported_together():
             "organisation.country"} <= set(error.value.fields)
 
 
+def test_an_empty_password_and_confirmation_are_both_named():
+    with pytest.raises(Invalid) as error:
+        parse(password="", password_confirmation="")
+    assert error.value.fields["password_confirmation"] == "This field is required."
+
+
 def test_an_existing_organisation_is_picked_by_id_alone():
     assert parse(organisation={"id": "FR-BIO-01"}).organisation_id == "FR-BIO-01"
     with pytest.raises(Invalid):

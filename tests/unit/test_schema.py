@@ -90,7 +90,9 @@ def test_a_nullable_choice_lists_null_among_its_values():
     ("cn-code", "0804 10 00", None), ("cn-code", "0804", "A CN code has 8 digits, such as 0804 10 00."),
     ("weight", "2400.5", None), ("weight", "1.2345", "Give a weight such as 2400.5 (at most 3 decimals)."),
     ("container", "MSKU1234565", None),
-    ("container", "MSKU1234560", "A container number is 4 letters and 7 digits, such as MSKU1234565."),
+    ("container", "MSKU1234560", "The last digit of this container number (its check digit) is wrong: "
+                                 "check the number on the container."),
+    ("container", "MSKU123456", "A container number is 4 letters and 7 digits, such as MSKU1234565."),
     ("member-state", "FR", None), ("member-state", "MA", "Choose a member state of the European Union."),
     ("organisation-id", "FR-BIO-01", None), ("organisation-id", "<b>", "Choose an organisation from the directory."),
 ])

@@ -76,6 +76,16 @@ def spoiled(draw, value):
     return draw(JSON) if draw(st.integers(0, 3)) == 0 else value
 
 
+def _text(declared: dict):
+    shortest, longest = declared.get("minLength", 0), declared.get("maxLength", 40)
+    if "pattern" in declared:
+        found = st.from_regex(declared["pattern"]).filter(lambda s: len(s) <= longest)
+    else:
+        found = st.integers(shortest, min(longest, 40)).flatmap(lambda size: st.text(min_size=size, max_size=size))
+    # and the bounds, one character within and one beyond
+    return found | st.sampled_from([shortest, longest, longest + 1, max(shortest - 1, 0)]).map(lambda n: "x" * n)
+
+
 def drawn(declared: dict):
     """Values of `declared`, mostly valid (a format's examples may be too long for a field)."""
     if "anyOf" in declared or "oneOf" in declared:
@@ -89,13 +99,7 @@ def drawn(declared: dict):
         return st.sampled_from(EXAMPLES[declared["format"]])
     low, high = declared.get("minimum", -10**6), declared.get("maximum", 10**6)
     if kinds == "string":
-        shortest, longest = declared.get("minLength", 0), declared.get("maxLength", 40)
-        if "pattern" in declared:
-            found = st.from_regex(declared["pattern"]).filter(lambda s: len(s) <= longest)
-        else:
-            found = st.integers(shortest, min(longest, 40)).flatmap(lambda size: st.text(min_size=size, max_size=size))
-        # and the bounds, one character within and one beyond
-        return found | st.sampled_from([shortest, longest, longest + 1, max(shortest - 1, 0)]).map(lambda n: "x" * n)
+        return _text(declared)
     if kinds == "integer":
         return st.integers(low, high)
     if kinds == "number":

@@ -19,7 +19,12 @@
   function url(page) { return "/" + lang + "/" + page; }
   function show(el) { el.hidden = false; }
   function hide(el) { el.hidden = true; }
-  function focusOn(el) { if (el.getAttribute("tabindex") === null) el.setAttribute("tabindex", "-1"); el.focus(); }
+  // Focus, then scroll to it in the next frames: what has just appeared does not jump the page.
+  function focusOn(el) {
+    if (el.getAttribute("tabindex") === null) el.setAttribute("tabindex", "-1");
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "nearest", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+  }
   function text(el, value) { el.textContent = value === null || value === undefined || value === "" ? T.none : String(value); }
   function param(name) {
     var found = new URLSearchParams(location.search).get(name);
@@ -106,6 +111,9 @@
       if (result.status === 401) { goToLogin("session"); throw new Redirecting(); }
       if (result.status === 403 && code === "password_change_required" && doc.body.dataset.page !== "password-forced") {
         location.assign(url("password-forced.html")); throw new Redirecting();
+      }
+      if (result.status === 403 && code === "second_factor_required" && doc.body.dataset.page !== "second-factors") {
+        location.assign(url("second-factors.html")); throw new Redirecting();
       }
     }
     return result;
@@ -290,6 +298,8 @@
   function statusLabel(account) {
     var label = T["status_" + account.status] || account.status;
     if (account.locked) label += " – " + T.locked + (account.locked_reason && T["lock_" + account.locked_reason] ? " (" + T["lock_" + account.locked_reason] + ")" : "");
+    /* SES reported a bounce or a complaint (mail_feedback): why mail stopped. */
+    if (account.mail_suppressed) label += " – " + (T["mail_" + account.mail_suppressed.reason] || account.mail_suppressed.reason);
     return label;
   }
   function kindLabel(k) { return T["role_" + k] || k; }
@@ -387,13 +397,14 @@
 
   doc.addEventListener("DOMContentLoaded", function () {
     keepLocationInLanguageSwitch();
-    updateNav();
+    var unknown = doc.body.getAttribute("data-requires-login") === "true" && !session.csrf();
+    if (!unknown) updateNav();   // else /api/me below tells, and the page keeps its menu meanwhile
     cardTables();
     var message = store.getItem("flash");
     if (message) { store.removeItem("flash"); announce(message); focusOn(byId("page-status")); }
     var name = doc.body.getAttribute("data-page");
     var ready = Promise.resolve();
-    if (doc.body.getAttribute("data-requires-login") === "true" && !session.csrf()) {
+    if (unknown) {
       /* A new tab has no CSRF token, but the cookie may be alive: /api/me tells (401 -> login). */
       ready = api("GET", "/me", undefined, { guard: true }).then(function (me) { if (me.ok) rememberMe(me.data); });
     }

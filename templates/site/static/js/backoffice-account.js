@@ -1,4 +1,5 @@
-// One account in the back office: Activate, Refuse, Reset password, Unlock, Delete, Save.
+// One account in the back office: Activate, Refuse, Reset password, Reset second factors, Unlock,
+// Delete, Save.
 (function (t) {
   "use strict";
   var byId = t.byId, $ = t.$, $all = t.$all, api = t.api, T = t.T;
@@ -20,6 +21,8 @@
         b.hidden = b.getAttribute("data-when-status").split(" ").indexOf(a.status) < 0;
       });
       byId("do-unlock").hidden = !a.locked;
+      $(".js-second_factors", box).textContent = (a.second_factors || []).map(t.methodLabel).join(", ") || T.no_factor;
+      byId("do-reset-factors").hidden = a.status !== "valid" || !(a.second_factors || []).length;
       t.fill(form, a);
       form.closest("section").hidden = a.status === "deleted";
     }
@@ -68,6 +71,7 @@
     byId("do-activate").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/activate", {}, T.activated); });
     byId("do-unlock").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/unlock", {}, T.unlocked); });
     byId("do-reset").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/reset-password", {}, T.reset); });
+    byId("do-reset-factors").addEventListener("click", function (e) { act(e.currentTarget, "POST", "/reset-second-factor", {}, T.factors_reset); });
     toggle(byId("do-refuse"), byId("refuse-form"));
     toggle(byId("do-delete"), byId("delete-confirm"));
     byId("do-delete-confirm").addEventListener("click", function (e) { act(e.currentTarget, "DELETE", "", undefined, T.deleted); });

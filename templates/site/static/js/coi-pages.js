@@ -12,11 +12,25 @@
     return relative.format(0, "minute");
   }
 
+  // Who may create a COI (SPEC 3; CREATORS of chalicelib/domain/coi.py): a person with a valid
+  // role in a control body, or in an operator that imports, exports or is responsible for the load.
+  var CREATING_ACTIVITIES = ["organic_importer", "organic_exporter", "responsible_for_load"];
+  async function mayCreate() {
+    var roles = (t.session.user() || {}).roles || {};
+    var found = await Promise.all(Object.keys(roles).map(function (id) {
+      return t.api("GET", "/organisations/" + encodeURIComponent(id), undefined, { guard: true });
+    }));
+    return found.some(function (r) {
+      var o = r.ok ? r.data : {};
+      return o.status === "valid" && (o.kind === "control_body" ||
+        (o.activities || []).some(function (a) { return CREATING_ACTIVITIES.indexOf(a) >= 0; }));
+    });
+  }
+
   /* ---------- the list ---------- */
   t.pages["coi-list"] = async function () {
     var form = byId("coi-filters"), table = byId("coi-table"), body = $("tbody", table), cursors = [null], at = 0;
-    var roles = (t.session.user() || {}).roles || {};
-    byId("coi-new").hidden = !Object.keys(roles).some(function (k) { return roles[k] === "operator" || roles[k] === "control_body"; });
+    mayCreate().then(function (yes) { byId("coi-new").hidden = !yes; byId("coi-create-who").hidden = yes; });
     var initial = new URLSearchParams(location.search);
     ["status", "role", "number"].forEach(function (k) { if (initial.get(k)) form.elements.namedItem(k).value = initial.get(k); });
     async function load(page, focus) {
@@ -54,7 +68,8 @@
   };
 
   /* ---------- a new COI: the products first ---------- */
-  t.pages["coi-new"] = function () {
+  t.pages["coi-new"] = async function () {
+    if (!(await mayCreate())) { t.hide(byId("coi-create")); t.show(byId("coi-create-who")); return; }
     var form = byId("commodity-form"), list = byId("commodity-results"), chosen = {}, picked = byId("commodity-chosen");
     function renderChosen() {
       picked.innerHTML = "";

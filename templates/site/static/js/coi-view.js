@@ -16,6 +16,10 @@
   var EXPORT_SIDE = ["issuer", "exporter", "producer", "producer_control_body"];
   var ACTIONS = ["submit", "issue", "verify", "sign", "replace", "extracts", "deplete", "irregularity", "delete"];
   var coi = null, draft = {}, pending = null, picking = null;
+  // Countries chosen in a list of box 7 without pressing "Add": field -> what adds it (saving adds them).
+  var unadded = {};
+  // The certificates this one links to, as the viewer may see them: id -> the COI, or null.
+  var linked = {};
 
   function copy(v) { return JSON.parse(JSON.stringify(v === undefined ? null : v)); }
   function later(id) { setTimeout(function () { var again = byId(id); if (again) again.focus(); }); }
@@ -38,6 +42,7 @@
     coi = found;
     Object.assign(t.names, found.organisations || {});
     draft = {};
+    unadded = {};
     WRITABLE.forEach(function (b) { draft[b] = copy(keep && keep[b] !== undefined && editable(b) ? keep[b] : found.boxes[b]); });
     renderHead();
     $all("fieldset[name]", form).forEach(function (fs) { renderBox(fs.name.slice(6)); });
@@ -52,13 +57,7 @@
     t.text($(".js-status", head), t.statusWord(coi.status) + (coi.irregularity ? " – " + coi.irregularity : ""));
     t.text($(".js-updated", head), t.date(coi.updated_at));
     t.text($(".js-creator", head), t.orgText(coi.created_by_organisation));
-    links.innerHTML = "";
-    [["replaces", [coi.replaces]], ["replaced_by", [coi.replaced_by]], ["extract_of", [coi.extract_of]], ["extracts", coi.extracts]].forEach(function (l) {
-      var ids = l[1].filter(Boolean), li = el("li", "", T["link_" + l[0]]);
-      ids.forEach(function (x, i) { li.appendChild(doc.createTextNode(" ")); li.appendChild(t.coiLink(x, l[0] === "extracts" ? fmt(T.extract_n, { n: i + 1 }) : T.open_coi)); });
-      if (ids.length) links.appendChild(li);
-    });
-    links.hidden = !links.children.length;
+    renderLinks(links);
     $(".js-pdf", head).href = "/api/cois/" + encodeURIComponent(coi.id) + "/pdf";
     $(".js-history", head).href = t.coiUrl(coi.id, "history");
     check.hidden = !coi.number;
@@ -72,6 +71,29 @@
       mine.appendChild(a);
       if (i < boxes.length - 1) mine.appendChild(doc.createTextNode(" · "));
     });
+  }
+
+  /* the certificates this one replaces, is replaced by, is an extract of, or split into: each by
+     its number, a link only to those the viewer may open (another organisation's draft is not) */
+  async function renderLinks(links) {
+    var kinds = [["replaces", [coi.replaces]], ["replaced_by", [coi.replaced_by]], ["extract_of", [coi.extract_of]], ["extracts", coi.extracts]];
+    var ids = [].concat.apply([], kinds.map(function (k) { return k[1]; })).filter(function (x) { return x && !(x in linked); });
+    await Promise.all(ids.map(async function (x) {
+      var r = await t.api("GET", "/cois/" + encodeURIComponent(x), undefined, G);
+      linked[x] = r.ok ? r.data : null;
+    }));
+    links.innerHTML = "";
+    kinds.forEach(function (k) {
+      var found = k[1].filter(Boolean), li = el("li", "", T["link_" + k[0]]);
+      found.forEach(function (x, i) {
+        var other = linked[x], name = k[0] === "extracts" ? fmt(T.extract_n, { n: i + 1 }) : "";
+        var label = other ? [name, other.number || T.draft].filter(Boolean).join(" – ") : fmt(T.link_unseen, { name: name || T.draft });
+        li.appendChild(doc.createTextNode(i ? ", " : " "));
+        li.appendChild(other ? t.coiLink(x, label) : doc.createTextNode(label));
+      });
+      if (found.length) links.appendChild(li);
+    });
+    links.hidden = !links.children.length;
   }
 
   /* one field, editable: written into the draft as it is typed */
@@ -134,13 +156,15 @@
       }, "secondary"));
       list.appendChild(li);
     });
+    function addChosen() {
+      delete unadded[key];
+      if (add.value && value.indexOf(add.value) < 0) set(value.concat([add.value]));
+    }
     add.name = key;
+    add.addEventListener("change", function () { if (add.value) unadded[key] = addChosen; else delete unadded[key]; });
     wrap.appendChild(list);
     wrap.appendChild(add);
-    wrap.appendChild(t.button(T.add_country, null, function () {
-      if (add.value && value.indexOf(add.value) < 0) set(value.concat([add.value]));
-      later(fid);
-    }, "secondary"));
+    wrap.appendChild(t.button(T.add_country, null, function () { addChosen(); later(fid); }, "secondary"));
     return add;
   }
 
@@ -194,7 +218,8 @@
     var cols = LINES[box], full = may(box), part = box === "box13" && !full && quantities();
     var lines = full || part ? draft[box] = draft[box] || [] : coi.boxes[box] || [];
     if (lines.length) {
-      var table = el("table", "table stack" + (box === "box13" && (full || part) ? " cards" : "")), head = table.createTHead().insertRow(), rows = table.createTBody();
+      // as cards (a line's fields side by side, wrapping): box 13's many columns, and any box being edited
+      var table = el("table", "table stack" + (box === "box13" || full || part ? " cards" : "")), head = table.createTHead().insertRow(), rows = table.createTBody();
       [T.line].concat(cols.map(function (c) { return T["f_" + c]; }), full ? [T.actions] : []).forEach(function (h) { head.appendChild(el("th", "", h)).scope = "col"; });
       lines.forEach(function (line, i) {
         var row = rows.insertRow();
@@ -248,7 +273,9 @@
     t.showErrors(form, { data: { error: { message: error.message, fields: fields } } });
   }
 
+  function addChosenCountries() { Object.keys(unadded).forEach(function (k) { unadded[k](); }); }
   async function save() {
+    addChosenCountries();
     var boxes = {};
     changed().forEach(function (b) { boxes[b] = draft[b]; });
     if (!Object.keys(boxes).length) return { ok: true, same: true };
@@ -327,13 +354,16 @@
 
   /* the actions: a confirmation, with the outcome, reason or description they need */
   var actionDialog = byId("action-dialog"), actionForm = byId("action-form");
+  // An extract is issued on submission with box 18 of its base: its own words for submit.
+  function said(prefix, action) { return prefix + action + (action === "submit" && coi.extract_of ? "_extract" : ""); }
   function ask(action) {
     if (action === "extracts") return location.assign(t.coiUrl(coi.id, "extract"));
     pending = action;
     actionForm.reset();
     t.clearErrors(actionForm);
     byId("action-title").textContent = T["act_" + action];
-    $(".js-text", actionForm).textContent = T["ask_" + action] + (/submit|issue/.test(action) && changed().length ? " " + T.saved_first : "");
+    addChosenCountries();
+    $(".js-text", actionForm).textContent = T[said("ask_", action)] + (/submit|issue/.test(action) && changed().length ? " " + T.saved_first : "");
     $all("[data-action]", actionForm).forEach(function (x) { x.hidden = x.getAttribute("data-action") !== action; });
     byId("f-outcome-released_for_extracts").parentNode.hidden = !(coi.boxes.box12 || {}).release_by_batches;
     var go = $("button[type=submit]", actionForm);
@@ -358,9 +388,13 @@
     if (!r.ok) { failed(r.data.error); return null; }
     clearBoxErrors();
     take(r.data);
-    t.announce(fmt(T["done_" + action], { number: coi.number || "" }));
+    t.announce(fmt(T[said("done_", action)], { number: coi.number || "" }));
     t.focusOn(byId("page-status"));
     return r;
+  });
+
+  window.addEventListener("beforeunload", function (e) {
+    if (coi && (changed().length || Object.keys(unadded).length)) e.preventDefault();
   });
 
   t.pages["coi-view"] = async function () {

@@ -79,11 +79,12 @@
   }
   // GET /cois/{id} of the page's ?id=: the COI, or null after showing why in #coi-problem.
   async function loadCoi() {
-    var r = await t.api("GET", "/cois/" + encodeURIComponent(t.param("id") || ""), undefined, { guard: true });
+    var id = t.param("id"), problem = t.byId("coi-problem");
+    var r = id ? await t.api("GET", "/cois/" + encodeURIComponent(id), undefined, { guard: true }) : null;
     t.hide(t.byId("coi-loading"));
-    if (r.ok) { Object.assign(names, r.data.organisations || {}); return r.data; }
-    $(".js-message", t.byId("coi-problem")).textContent = r.data.error.message;
-    t.reveal(t.byId("coi-problem"));
+    if (r && r.ok) { Object.assign(names, r.data.organisations || {}); return r.data; }
+    $(".js-message", problem).textContent = r ? r.data.error.message : problem.getAttribute("data-no-id");
+    t.reveal(problem);
     return null;
   }
 

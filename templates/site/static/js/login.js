@@ -31,12 +31,57 @@
         return r;
       }
       store.removeItem("login_failures");
-      t.session.save(r.data.csrf_token, r.data.user);
-      if (r.data.must_change_password) { location.assign(t.url("password-forced.html")); return r; }
-      var next = safeNext();
-      if (next) next = next.replace(/^\/(fr|en)\//, "/" + t.lang + "/");
-      location.assign(next || (t.isAuthority(r.data.user) ? t.url("backoffice/index.html") : t.url("profile.html")));
+      if (r.data.second_factor) { secondStep(form, r.data); return r; }
+      opened(r.data);
       return r;
     });
+
+    // A passkey alone (with user verification: two factors in one).
+    var passkey = byId("passkey-sign-in");
+    passkey.hidden = !t.passkeys.supported();
+    passkey.addEventListener("click", async function () {
+      t.clearErrors(form);
+      var options = await t.api("POST", "/session/passkey/options", {});
+      var credential = options.ok && await t.passkeys.get(options.data.passkey_options);
+      if (!options.ok || !credential) { t.showErrors(form, options.ok ? t.passkeys.cancelled() : options); return; }
+      var r = await t.api("POST", "/session/passkey", { credential: credential });
+      if (r.ok) opened(r.data); else t.showErrors(form, r);
+    });
   };
+
+
+
+  // SPEC 1.9: the right password of a person with a second factor opens a pending login; a code
+  // (authenticator app or recovery code) or a passkey completes it.
+  function secondStep(first, pending) {
+    var form = byId("second-step-form"), passkey = byId("second-step-passkey");
+    t.hide(first);
+    t.show(form);
+    byId("second-step-title").focus();
+    passkey.hidden = !pending.passkey_options || !t.passkeys.supported();
+    passkey.onclick = async function () {
+      t.clearErrors(form);
+      var credential = await t.passkeys.get(pending.passkey_options);
+      if (!credential) { t.showErrors(form, t.passkeys.cancelled()); return; }
+      var r = await t.api("POST", "/session/second-factor", { method: "passkey", credential: credential });
+      if (r.ok) opened(r.data); else t.showErrors(form, r);
+    };
+    t.onSubmit(form, async function (data) {
+      var r = await t.api("POST", "/session/second-factor", { method: data.method || "totp", code: data.code });
+      if (r.ok) opened(r.data);
+      else if (r.data.error.code === "login_expired" || r.data.error.code === "invalid_credentials") {
+        t.hide(form); t.show(first);
+      }
+      return r;
+    });
+  }
+
+  function opened(data) {
+    t.session.save(data.csrf_token, data.user);
+    if (data.must_change_password) { location.assign(t.url("password-forced.html")); return; }
+    if (data.must_enrol_second_factor) { location.assign(t.url("second-factors.html")); return; }
+    var next = safeNext();
+    if (next) next = next.replace(/^\/(fr|en)\//, "/" + t.lang + "/");
+    location.assign(next || (t.isAuthority(data.user) ? t.url("backoffice/index.html") : t.url("profile.html")));
+  }
 })(window.traces);

@@ -28,6 +28,7 @@
     }
     if (!(await load())) return;
     if (!found.may_edit) return;
+    t.machines();
     await t.countries(form.elements.namedItem("country"), found.country);
     org.controlBodies(form);
     function fillOrg() {

@@ -24,6 +24,11 @@
       t.cell(row, t.statusOf(a.status));
       body.appendChild(row);
     });
+    api("GET", "/me/second-factors", undefined, { guard: true }).then(function (r) {
+      if (r.ok) $(".js-methods", box).textContent = [t.T.method_password].concat(r.data.second_factors.map(function (f) {
+        return t.methodLabel(f.method) + (f.name ? " (" + f.name + ")" : "");
+      })).join(" · ");
+    });
     var form = byId("profile-form");
     t.fill(form, p);
     t.show(box);

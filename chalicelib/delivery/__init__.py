@@ -1,0 +1,1 @@
+"""Outbound delivery of webhooks: the queue (SQS) and the signed HTTP POST."""
