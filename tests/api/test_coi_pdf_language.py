@@ -46,7 +46,8 @@ def test_a_language_that_is_not_official_in_the_member_state_is_a_400_on_lang(wo
     coi = created(world.person["importer"], {"box9": {"member_state": "BE"}})
     response = pdf(world.person["importer"], coi, f"?lang={lang}")
     assert response.status_code == 400
-    assert error_fields(response) == {"lang": "Choisissez une langue officielle de l'État membre de dédouanement (case 9)."}
+    assert error_fields(response) == {
+        "lang": "Choisissez une langue officielle de l'État membre de dédouanement (case 9)."}
     english = pdf(world.person["importer"], coi, f"?lang={lang}", language="en")
     assert error_fields(english) == {"lang": "Choose an official language of the member state of clearance (box 9)."}
 
