@@ -11,10 +11,10 @@ organic certificate (draft, new, deleted, replaced...).
   coi_pdf.po, `make catalogs`), never a string of this module.
 
 - fpdf2 and segno are imported inside render(), never at import time (cold start of the API).
-- Everything is printed in DejaVu Sans Condensed, regular and bold, cut down to the Latin, Greek
-  and Cyrillic scripts (fonts/, 135 KB each; dev/subset_font.py makes them; fpdf2 embeds only
-  the glyphs used): the titles in every language of the Union, and any name of the EU and of
-  most exporting countries as typed. A character outside the font (CJK, Arabic, emoji...)
+- Everything is printed in DejaVu Sans Condensed cut down to the Latin, Greek and Cyrillic
+  scripts (fonts/; dev/subset_font.py makes them; fpdf2 embeds only the glyphs used): the bold
+  titles in every language of the Union (43 KB), and in the regular (135 KB) any name of the EU
+  and of most exporting countries as typed. A character outside the font (CJK, Arabic, emoji...)
   prints as '?', and control characters are dropped: no input makes render() fail.
 - Every free text is cut to a bounded length, so that a box never outgrows a page; box 13 is a
   table that continues on the next pages with its header repeated.

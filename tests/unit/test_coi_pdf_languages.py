@@ -2,12 +2,14 @@
 are complete, its fonts have every character of them, and the titles come out of the PDF as
 text (poppler's pdftotext), each followed by its English title; and the choice of the language
 from the member state of box 9 (domain/languages.py)."""
+import io
 import subprocess
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
+from pypdf import PdfReader
 
 from chalicelib.documents import coi_pdf
 from chalicelib.domain.errors import Invalid
@@ -81,8 +83,9 @@ def test_the_fonts_have_every_character_of_every_catalogue():
 
 @pytest.mark.parametrize("language", EU_LANGUAGES)
 def test_the_titles_come_out_in_each_language_followed_by_their_english_title(language, tmp_path):
-    text = pdftotext(coi_pdf.render(coi_sample.coi(lines=2), coi_sample.names(), language, coi_sample.VERIFY_URL),
-                     tmp_path)
+    pdf = coi_pdf.render(coi_sample.coi(lines=10), coi_sample.names(), language, coi_sample.VERIFY_URL)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1   # the longer titles wrap, and ten lines still fit
+    text = pdftotext(pdf, tmp_path)
     for number in (1, 9, 13, 21):
         english = coi_pdf.BOX_TITLES[number]
         local = coi_pdf.translate(english, language)
