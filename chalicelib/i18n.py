@@ -1,5 +1,6 @@
-"""Languages: the catalogs compiled by Babel (chalicelib/locale/<lang>/LC_MESSAGES/messages.mo),
-and the choice of language from Accept-Language. Message ids are English."""
+"""Languages: the catalogs compiled by Babel (chalicelib/locale/<lang>/LC_MESSAGES/<domain>.mo:
+`messages` for the API and e-mails in fr and en, `coi_pdf` for the COI's PDF in the 24 languages
+of the Union), and the choice of language from Accept-Language. Message ids are English."""
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,14 +10,14 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 
 
 @lru_cache(maxsize=None)
-def translations(language: str):
+def translations(language: str, domain: str = "messages"):
     import gettext  # on first use: the cold start does not need it
 
-    return gettext.translation("messages", LOCALE_DIR, languages=[language], fallback=True)
+    return gettext.translation(domain, LOCALE_DIR, languages=[language], fallback=True)
 
 
-def translate(message: str, language: str, **params) -> str:
-    text = translations(language).gettext(message) if message else ""
+def translate(message: str, language: str, *, domain: str = "messages", **params) -> str:
+    text = translations(language, domain).gettext(message) if message else ""
     return text.format(**params) if params else text
 
 

@@ -3,6 +3,7 @@ the commodities picker; the public verification by number."""
 from chalice import Blueprint, Response
 
 from .. import reference
+from ..domain import languages
 from ..domain import vocabulary as words
 from . import origin, security
 from .http import body, language, lazy, now, query, route
@@ -212,12 +213,18 @@ def coi_history(coi_id):
     return certificates.history(current, coi, params)
 
 
-@route(bp, "/cois/{coi_id}/pdf", login=True, machines=True, media="application/pdf",
+@route(bp, "/cois/{coi_id}/pdf", query=obj({"lang": choice(
+           *languages.EU_LANGUAGES, description="the document's language where the member state of box 9 has "
+           "several official ones (default: its first, e.g. BE: nl; 400 if not one of them); before box 9 is "
+           "filled, any of the 24 (default: the caller's)")}),
+       login=True, machines=True, media="application/pdf",
        returns={"type": "string", "contentMediaType": "application/pdf"})
 def coi_pdf(coi_id):
-    """The COI as a printable PDF with the QR code of its public verification page."""
+    """The COI as a printable PDF with the QR code of its public verification page, in a language
+    of the member state of box 9 (SPEC 3.2)."""
+    params = query(bp.current_request)
     current, coi = _with_coi(coi_id)
-    document = certificates.pdf(current, coi, language(bp.current_request))
+    document = certificates.pdf(current, coi, language(bp.current_request), params.get("lang"))
     return Response(body=document, status_code=200, headers={
         "Content-Type": "application/pdf",
         "Content-Disposition": f'inline; filename="{(coi.number or coi.id)}.pdf"'})

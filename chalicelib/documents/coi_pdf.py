@@ -1,16 +1,21 @@
 """The certificate of inspection as a printable PDF (SPEC 3, issue 7).
 
 The numbered boxes of the official model (Delegated Regulation (EU) 2021/2306, Annex: boxes 1 to
-21) on an A4 grid, titled in French or English, with the COI number and a QR code of the public
-verification page on every first page, and a watermark on every page while the certificate is
-not (or no longer) a valid organic certificate (draft, new, deleted, replaced...).
+21) on an A4 grid, with the COI number and a QR code of the public verification page on every
+first page, and a watermark on every page while the certificate is not (or no longer) a valid
+organic certificate (draft, new, deleted, replaced...).
+
+- Titled in any of the 24 official languages of the Union (SPEC 3.2; the service picks it from
+  box 9, domain/languages.py), each title followed by its English title. Every word printed is
+  an English msgid of the gettext domain `coi_pdf` (chalicelib/locale/<lang>/LC_MESSAGES/
+  coi_pdf.po, `make catalogs`), never a string of this module.
 
 - fpdf2 and segno are imported inside render(), never at import time (cold start of the API).
-- The values use DejaVu Sans Condensed cut down to the Latin, Greek and Cyrillic scripts
-  (fonts/, 135 KB; dev/subset_font.py makes it): any name of the EU and of most exporting
-  countries prints as typed. A character outside the font (CJK, Arabic, emoji...) prints as
-  '?', and control characters are dropped: no input makes render() fail. Titles and fixed words
-  use the PDF core font Helvetica (nothing to embed), in Windows-1252.
+- Everything is printed in DejaVu Sans Condensed cut down to the Latin, Greek and Cyrillic
+  scripts (fonts/; dev/subset_font.py makes them; fpdf2 embeds only the glyphs used): the bold
+  titles in every language of the Union (43 KB), and in the regular (135 KB) any name of the EU
+  and of most exporting countries as typed. A character outside the font (CJK, Arabic, emoji...)
+  prints as '?', and control characters are dropped: no input makes render() fail.
 - Every free text is cut to a bounded length, so that a box never outgrows a page; box 13 is a
   table that continues on the next pages with its header repeated.
 """
@@ -21,13 +26,16 @@ from pathlib import Path
 
 from .. import i18n
 from ..domain.errors import N_
+from ..domain.languages import EU_LANGUAGES
 
-FONT_FILE = Path(__file__).with_name("fonts") / "DejaVuSansCondensed-COI.ttf"
-VALUES, TITLES_FONT = "values", "helvetica"
-LANGUAGES = ("fr", "en")
+FONTS = {"": Path(__file__).with_name("fonts") / "DejaVuSansCondensed-COI.ttf",
+         "B": Path(__file__).with_name("fonts") / "DejaVuSansCondensed-Bold-COI.ttf"}
+VALUES = TITLES_FONT = "dejavu"
+DOMAIN = "coi_pdf"   # the gettext domain of the words below
+ENGLISH = "en"
 
 # Box number -> its title, as numbered in the official model. Every word printed is an English
-# msgid of the message catalogues (chalicelib/locale), translated into the language asked for.
+# msgid of the `coi_pdf` catalogues (chalicelib/locale), translated into the language asked for.
 BOX_TITLES = {
     1: N_("Issuing control authority or control body"),
     2: N_("Applicable procedure"),
@@ -106,8 +114,9 @@ STATUS_NAMES = {
     "deleted": N_("Deleted"),
     "replaced": N_("Replaced"),
 }
-# Printed across every page of a certificate in these statuses, in English and French (the paper
-# may travel); the other statuses are those of a certificate that was issued and stands.
+# Printed across every page of a certificate in these statuses, in English and in the document's
+# language (the paper may travel); the other statuses are those of a certificate that was issued
+# and stands.
 WATERMARKS = {
     "draft": N_("DRAFT, NO LEGAL VALUE"),
     "new": N_("NOT ISSUED, NO LEGAL VALUE"),
@@ -148,13 +157,25 @@ TABLE = (("line", 7), ("cn_code", 17), ("trade_name", 40), ("lot", 24), ("packag
 def render(coi: dict, names: dict, language: str, verify_url: str) -> bytes:
     """The PDF of `coi` (the JSON of SPEC 3.1). `names` maps an organisation id to its "name",
     "address", "postal_code", "city", "country" and "code" (an id missing from it prints as
-    itself); `language` is "fr" or "en"; `verify_url` is the public verification page of this
-    certificate, printed and encoded in the QR code."""
+    itself); `language` is one of the 24 of the Union (EU_LANGUAGES; French for anything else);
+    `verify_url` is the public verification page of this certificate, printed and encoded in the
+    QR code."""
     document = _document_class()(orientation="P", unit="mm", format="A4")
-    sheet = _Sheet(document, coi or {}, names or {}, language if language in LANGUAGES else "fr",
+    sheet = _Sheet(document, coi or {}, names or {}, language if language in EU_LANGUAGES else "fr",
                    verify_url or "")
     sheet.draw()
     return bytes(document.output())
+
+
+def translate(message: str, language: str, **params) -> str:
+    """`message` (a msgid of this module) in `language`, from the `coi_pdf` catalogues."""
+    return i18n.translate(message, language, domain=DOMAIN, **params)
+
+
+def messages() -> set[str]:
+    """Every msgid this module prints."""
+    return {message for table in (BOX_TITLES, WORDS, MODES, OUTCOMES, STATUS_NAMES, WATERMARKS)
+            for message in table.values()}
 
 
 def qr_code(verify_url: str):
@@ -273,10 +294,6 @@ def _write(pdf, lines: list[str], x: float, y: float, width: float, line_height:
         pdf.text(left, y + n * line_height + ascent, line)
 
 
-def _windows_1252(text: str) -> str:
-    return text.encode("cp1252", errors="replace").decode("cp1252")
-
-
 class _Sheet:
     """One certificate laid out on a document."""
 
@@ -284,21 +301,26 @@ class _Sheet:
         self.pdf, self.coi, self.names, self.language = pdf, coi, names, language
         self.boxes = coi.get("boxes") if isinstance(coi.get("boxes"), dict) else {}
         self.verify_url = _clean(verify_url, 500)  # encoded in the QR code and the link as given
-        self.number = _windows_1252(_clean(coi.get("number"), SHORT))
+        self.number = _clean(coi.get("number"), SHORT)
         self.cmap = None
         self.country_names = None
 
     # --- words --------------------------------------------------------------------------------
 
     def word(self, key: str, **params) -> str:
-        return i18n.translate(WORDS[key], self.language, **params)
+        return translate(WORDS[key], self.language, **params)
 
     def pick(self, table: dict, key) -> str:
         message = table.get(key) if isinstance(key, str) else None
-        return i18n.translate(message, self.language) if message else self.text(key, SHORT)
+        return translate(message, self.language) if message else self.text(key, SHORT)
+
+    def titled(self, message: str) -> str:
+        """A title in the document's language followed by its English title (once if the same)."""
+        local = translate(message, self.language)
+        return local if local == message else f"{local} / {message}"
 
     def title(self, number: int) -> str:
-        return f"{number}. {i18n.translate(BOX_TITLES[number], self.language)}"
+        return f"{number}. {self.titled(BOX_TITLES[number])}"
 
     def text(self, value, limit: int = LONG) -> str:
         return _clean(value, limit, self.cmap)
@@ -356,17 +378,18 @@ class _Sheet:
 
     def draw(self) -> None:
         pdf = self.pdf
-        pdf.core_fonts_encoding = "windows-1252"
         pdf.set_auto_page_break(False)
         pdf.set_margins(LEFT, TOP, LEFT)
         pdf.c_margin = 0.8
-        pdf.add_font(VALUES, "", str(FONT_FILE))
+        for style, file in FONTS.items():
+            pdf.add_font(VALUES, style, str(file))
         self.cmap = frozenset(pdf.fonts[VALUES].cmap)
+        self.number = _clean(self.number, SHORT, self.cmap & frozenset(pdf.fonts[VALUES + "B"].cmap))  # bold too
         status = self.coi.get("status")
         mark = WATERMARKS.get(status) if isinstance(status, str) else None
-        pdf.watermark = " / ".join(i18n.translate(mark, language) for language in LANGUAGES[::-1]) if mark else ""
-        pdf.footer_text = _windows_1252(" - ".join(p for p in (
-            self.number, self.word("page", page="{page}", pages="{nb}")) if p))
+        pdf.watermark = " / ".join(dict.fromkeys(translate(mark, language) for language in (ENGLISH, self.language))) \
+            if mark else ""
+        pdf.footer_text = " - ".join(p for p in (self.number, self.word("page", page="{page}", pages="{nb}")) if p)
         pdf.set_title(_clean(f"{self.word('heading')} {self.number}", 300))
         pdf.set_creator("TRACES")
         pdf.add_page()
@@ -377,14 +400,16 @@ class _Sheet:
         pdf = self.pdf
         pdf.set_xy(LEFT, TOP)
         pdf.set_font(TITLES_FONT, "B", 10)
-        pdf.multi_cell(WIDTH - QR_SIZE - 4, 4.6, _windows_1252(self.word("heading")), align="L",
-                       new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(WIDTH - QR_SIZE - 4, 4.6, self.word("heading"), align="L", new_x="LEFT", new_y="NEXT")
+        if self.word("heading") != WORDS["heading"]:
+            pdf.set_font(TITLES_FONT, "", 8)
+            pdf.multi_cell(WIDTH - QR_SIZE - 4, 3.6, WORDS["heading"], align="L", new_x="LEFT", new_y="NEXT")
         pdf.ln(1)
         pdf.set_font(TITLES_FONT, "B", 9)
         if status in WATERMARKS:
             pdf.set_text_color(170, 0, 0)
-        pdf.cell(WIDTH - QR_SIZE - 4, 4.5, _windows_1252(
-            f"{self.word('status')}: {self.pick(STATUS_NAMES, status)}"), new_x="LEFT", new_y="NEXT")
+        pdf.cell(WIDTH - QR_SIZE - 4, 4.5, f"{self.word('status')}: {self.pick(STATUS_NAMES, status)}",
+                 new_x="LEFT", new_y="NEXT")
         pdf.set_text_color(0)
         pdf.set_font(VALUES, "", VALUE_SIZE)
         for key in ("extract_of", "replaces", "replaced_by"):
@@ -393,9 +418,9 @@ class _Sheet:
                          new_x="LEFT", new_y="NEXT")
         pdf.ln(1)
         pdf.set_font(TITLES_FONT, "", TITLE_SIZE + 0.5)
-        pdf.cell(pdf.get_string_width(self.word("verify")) + 1.5, 3.5, _windows_1252(self.word("verify")))
+        pdf.cell(pdf.get_string_width(self.word("verify")) + 1.5, 3.5, self.word("verify"))
         pdf.set_text_color(0, 60, 140)
-        pdf.cell(WIDTH - QR_SIZE - 30, 3.5, _windows_1252(self.verify_url), link=self.verify_url or None,
+        pdf.cell(WIDTH - QR_SIZE - 30, 3.5, self.text(self.verify_url, 500), link=self.verify_url or None,
                  new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0)
         text_bottom = pdf.get_y()
@@ -422,7 +447,7 @@ class _Sheet:
             if row == PRODUCTS:
                 self.products()
                 continue
-            self.row([(width, self.title(box) if isinstance(box, int) else self.word(box), contents[box])
+            self.row([(width, self.title(box) if isinstance(box, int) else self.titled(WORDS[box]), contents[box])
                       for box, width in row])
 
     def contents(self) -> dict:
@@ -487,7 +512,7 @@ class _Sheet:
         """The title's and the text's lines in a box of `width`, and the box's height."""
         pdf = self.pdf
         pdf.set_font(TITLES_FONT, "B", TITLE_SIZE)
-        titles = _wrap(pdf, _windows_1252(title), width)
+        titles = _wrap(pdf, title, width)
         values = []
         if text:
             pdf.set_font(VALUES, "", VALUE_SIZE)
@@ -549,11 +574,11 @@ class _Sheet:
 
     def table_header(self, continued: bool = False) -> None:
         pdf = self.pdf
-        labels = [self.word(key) for key, _ in TABLE]
+        labels = [self.titled(WORDS[key]) for key, _ in TABLE]
         if continued:
             labels[2] = f"{labels[2]} ({self.word('continued')})"
         pdf.set_font(TITLES_FONT, "B", TITLE_SIZE)
-        wrapped = [_wrap(pdf, _windows_1252(label), width) for (_, width), label in zip(TABLE, labels)]
+        wrapped = [_wrap(pdf, label, width) for (_, width), label in zip(TABLE, labels)]
         height = max(len(w) for w in wrapped) * TITLE_LINE + 2 * PAD
         pdf.set_fill_color(235)
         x, y = LEFT, pdf.get_y()

@@ -8,7 +8,7 @@ LOCALE = Path(__file__).resolve().parents[2] / "chalicelib" / "locale"
 
 
 def test_compiled_catalogs_match_their_sources():
-    for po_path in LOCALE.glob("*/LC_MESSAGES/messages.po"):
+    for po_path in LOCALE.glob("*/LC_MESSAGES/*.po"):
         with po_path.open("rb") as po, po_path.with_suffix(".mo").open("rb") as mo:
             source, compiled = read_po(po), read_mo(mo)
         expected = {_key(m.id): _key(m.string) for m in source if m.id and _translated(m) and not m.fuzzy}

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from chalicelib.documents import coi_pdf
-from chalicelib.i18n import translate
+from chalicelib.documents.coi_pdf import translate
 from tests import coi_sample
 
 URL = coi_sample.VERIFY_URL
@@ -175,14 +175,6 @@ def test_text_the_font_lacks_prints_as_question_marks_and_controls_are_dropped()
     assert coi_pdf._clean("a\x00b\u202e 中", 100, cmap) == "ab ?"
     assert coi_pdf._clean("a" * 50, 10) == "a" * 9 + "…"
     assert coi_pdf._clean("  several \n\t spaces ", 100) == "several spaces"
-
-
-def test_titles_and_fixed_words_fit_the_core_font_encoding():
-    for table in (coi_pdf.BOX_TITLES, coi_pdf.WORDS, coi_pdf.STATUS_NAMES, coi_pdf.MODES, coi_pdf.OUTCOMES,
-                  coi_pdf.WATERMARKS):
-        for message in table.values():
-            for language in coi_pdf.LANGUAGES:
-                translate(message, language).encode("cp1252")
 
 
 def test_the_pdfs_words_come_from_the_message_catalogues_translated():

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from ...config import settings
 from ...domain import coi as rules
+from ...domain import languages
 from ...domain.errors import N_, NotFound, TooManyRequests
 from ...store import cois as store
 from ...store.cois import Coi
@@ -21,15 +22,19 @@ def verify_url(number: str, language: str) -> str:
     return f"{settings.site_url}/{language}/verify.html?number={quote(number)}"
 
 
-def pdf(current: Current, coi: Coi | None, language: str) -> bytes:
-    """The COI's PDF: sealed once issued (SPEC 3.2); a COI never issued prints unsealed, marked
-    as a draft without legal value."""
+def pdf(current: Current, coi: Coi | None, language: str, lang: str | None = None) -> bytes:
+    """The COI's PDF in an official language of the member state of box 9 (`lang` where it has
+    several; before box 9 is filled, `lang` or the caller's `language`: SPEC 3.2); its link to
+    the verification page in the caller's language (the site's). Sealed once issued; a COI
+    never issued prints unsealed, marked as a draft without legal value."""
     from ...documents import coi_pdf
 
     access = load(current, coi)
     shown = view(access.coi, access.allowed)
+    member_state = ((coi.boxes or {}).get("box9") or {}).get("member_state")
+    written_in = languages.document_language(member_state, lang, language)
     url = verify_url(coi.number, language) if coi.number else settings.site_url
-    document = coi_pdf.render(shown, coi.names or {}, language, url)
+    document = coi_pdf.render(shown, coi.names or {}, written_in, url)
     if coi.issued_at is None:
         return document
     from ...documents import seal
