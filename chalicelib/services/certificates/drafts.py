@@ -5,6 +5,7 @@ from datetime import datetime
 
 from ...domain import coi as rules
 from ...domain import coi_boxes as boxes_rules
+from ...domain import coi_parties
 from ...domain.errors import Conflict, Forbidden, Invalid, N_
 from ...store.accounts import Account
 from ...store.cois import Coi
@@ -46,13 +47,13 @@ def create(current: Current, data: dict, now: datetime) -> dict:
     """POST /api/cois: a draft of the caller's organisation (any subset of the boxes)."""
     given = check_boxes(data.get("boxes") or {})
     account = current.account
-    found = directory.named(boxes_rules.organisations_named(given) | set(account.roles))
+    found = directory.named(coi_parties.organisations_named(given) | set(account.roles))
     organisation, party, given = _creator(account, given, found)
     coi = Coi(uuid.uuid4().hex, status=rules.DRAFT, version=1, created_by_organisation=organisation,
               created_as=party, created_by=account.id, created_at=now, updated_at=now)
     coi.boxes = with_derived(None, given, found)
     coi.names = names({k: v for k, v in found.items()
-                        if k in boxes_rules.organisations_named(coi.boxes)})
+                        if k in coi_parties.organisations_named(coi.boxes)})
     record = history_record(coi.id, account, organisation, "create", now, None, rules.DRAFT,
                       boxes_rules.changes({}, {k: v for k, v in coi.boxes.items() if v}))
     save(coi, record, now, None)
@@ -104,7 +105,7 @@ def update(current: Current, coi: Coi | None, data: dict, now: datetime) -> dict
         raise _box_not_editable(refused)
     if version != coi.version:
         raise Conflict(STALE, code="stale_version")
-    found = directory.named(boxes_rules.organisations_named({**coi.boxes, **given}))
+    found = directory.named(coi_parties.organisations_named({**coi.boxes, **given}))
     before = coi.boxes
     after = with_derived(coi, given, found)
     _keeps_creator(coi, after)
