@@ -89,8 +89,8 @@ BOXES = (
         "the first consignee's country", derived=True),
     Box("box11", (_org("importer", IMPORTER, OPERATOR, "organic_importer", 11, required=True),),
         "importer: organic importer activity and an EORI"),
-    Box("box12", (_org("first_consignee", CONSIGNEE, OPERATOR, "organic_first_consignee", 12),
-                  Field("release_by_batches", BOOLEAN, printed=12)),
+    Box("box12", (Field("release_by_batches", BOOLEAN, printed=12),
+                  _org("first_consignee", CONSIGNEE, OPERATOR, "organic_first_consignee", 12)),
         "first consignee, or release for free circulation by batches (not both)"),
     Box("rfl", (_org("organisation", RFL, OPERATOR, "responsible_for_load", "rfl"),),
         "responsible for the load (optional)"),
@@ -166,24 +166,36 @@ def empty_boxes() -> dict:
     return {box.name: [] if box.lines else {f.name: f.blank() for f in box.fields} for box in WRITTEN}
 
 
-def _site_field(field: Field) -> dict:
-    found = {"name": field.name, "kind": field.kind, "size": field.limit,
+TYPED = (TEXT, CN_CODE, CONTAINER)   # kinds typed as free text: the site limits their length
+
+
+def _site_field(field: Field, shown_only: bool) -> dict:
+    """A field as the pages show it (its kind), and, when they edit it, how."""
+    if shown_only:
+        return {"kind": field.kind}
+    found = {"kind": field.kind, "size": field.limit if field.kind in TYPED else None,
              "choices": list(field.choices), "default": field.default,
-             "required": field.required, "organisation": field.organisation,
-             "activity": field.activity}
-    return {k: v for k, v in found.items() if v not in (None, [], False)}
+             "organisation": field.organisation, "activity": field.activity}
+    return {k: v for k, v in found.items() if v not in (None, [])}
 
 
-def site_table(creators: dict, member_states) -> dict:
+def _site_box(box: Box) -> dict:
+    found = {"lines": box.lines, "derived": box.derived,
+             "fields": {f.name: _site_field(f, box.derived) for f in box.fields}}
+    return {k: v for k, v in found.items() if v}
+
+
+def site_table(creators: dict, member_states, signatures) -> dict:
     """What the site's scripts know of the boxes (static/coi-boxes.json): each box with its
-    fields in order, the member states, and who may create a COI (`creators`, coi.CREATORS:
-    party -> kind of organisation, with the activity its field asks for)."""
+    fields, in order; then the signatures' boxes, the member states (one string), and who may create a COI
+    (`creators`, coi.CREATORS: party -> kind of organisation, with the activity its field asks
+    for, if any)."""
     named = party_fields()
+    activity = {party: BY_NAME[box].field(field).activity for party, (box, field) in named.items()}
     return {
-        "boxes": [{"name": box.name, "lines": box.lines, "derived": box.derived,
-                   "fields": [_site_field(f) for f in box.fields]} for box in BOXES],
-        "member_states": sorted(member_states),
-        "creators": [{"party": party, "kind": kind,
-                      "activity": BY_NAME[named[party][0]].field(named[party][1]).activity}
+        "boxes": {box.name: _site_box(box) for box in BOXES},
+        "signatures": list(signatures),
+        "member_states": " ".join(sorted(member_states)),
+        "creators": [{"kind": kind, "activity": activity[party]} if activity[party] else {"kind": kind}
                      for party, kind in creators.items()],
     }
