@@ -5,7 +5,7 @@ parties' fields (coi.PARTY_FIELDS), the empty boxes of a new draft, the API's sc
 (api/cois.py), the PDF's box list (documents/coi_pdf.py) and the JSON file the site's scripts
 read (dev/build_site.py writes site_table() as static/coi-boxes.json). Plain data, cheap to import
 (the API's cold start reads it)."""
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import N_
 from .vocabulary import (AUTHORITY, CONSIGNEE, CONTROL_BODY, DOCUMENT_TYPES, ENTRY, EXPORTER,
@@ -25,8 +25,7 @@ SIZES = {ORGANISATION: 64, COUNTRY: 2, MEMBER_STATE: 2, COUNTRIES: MAX_ORIGINS, 
 BLANKS = {COUNTRIES: (), BOOLEAN: False}
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     name: str
     kind: str
     size: int | None = None        # a text's longest value; the kind's size (SIZES) otherwise
@@ -47,8 +46,7 @@ class Field:
         return list(value) if isinstance(value, tuple) else value
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     name: str
     fields: tuple
     description: str
