@@ -5,7 +5,7 @@ from datetime import datetime
 
 from ...domain import coi as rules
 from ...domain import coi_boxes as boxes_rules
-from ...domain import coi_parties
+from ...domain import coi_parties, coi_table
 from ...domain.errors import Conflict, Forbidden, Invalid, N_
 from ...store.accounts import Account
 from ...store.cois import Coi
@@ -32,12 +32,12 @@ def _creator(account: Account, boxes: dict, found: dict) -> tuple[str, str, dict
     for party in rules.CREATORS:
         if may(named.get(party), party):
             return named[party], party, boxes
-    fits = ((rules.IMPORTER, "box11", "importer", lambda o: "organic_importer" in (o.activities or ())),
-            (rules.EXPORTER, "box4", "exporter", lambda o: "organic_exporter" in (o.activities or ())),
-            (rules.ISSUER, "box1", "issuer", lambda o: True))
-    for party, box, field, fit in fits:
+    for party in (rules.IMPORTER, rules.EXPORTER, rules.ISSUER):
+        box, field = rules.PARTY_FIELDS[party]
+        activity = coi_table.BY_NAME[box].field(field).activity   # the activity its box asks for
         for org_id in sorted(mine):
-            if may(org_id, party) and fit(found[org_id]) and not named.get(party):
+            if may(org_id, party) and not named.get(party) and (
+                    activity is None or activity in (found[org_id].activities or ())):
                 return org_id, party, {**boxes, box: {**(boxes.get(box) or {}), field: org_id}}
     raise Forbidden(N_("Only an importer, an exporter, a person responsible for the load or a "
                        "control body named on the certificate may create it."))
