@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from . import coi_table
 from .coi import DERIVED, SIGNATURES
 from .coi_parties import OrgFacts, party_problems
-from .coi_table import BY_NAME, WRITTEN
+from .coi_table import WRITTEN
 from .coi_values import rule
 from .errors import Invalid, N_
 from .normalise import FieldError
@@ -132,9 +132,10 @@ def check_complete(boxes: dict, orgs: dict) -> None:
     organisation named valid and of the right kind; 400 naming the boxes otherwise."""
     errors = {}
     required = N_("This box is mandatory.")
-    for box, field in coi_table.written_fields(lines=False):
-        if field.required and not (boxes.get(box.name) or {}).get(field.name):
-            errors[f"boxes.{box.name}.{field.name}"] = required
+    for box in WRITTEN:
+        for name in () if box.lines else coi_table.required(box.name):
+            if not (boxes.get(box.name) or {}).get(name):
+                errors[f"boxes.{box.name}.{name}"] = required
     box12 = boxes.get("box12") or {}
     if not box12.get("first_consignee") and not box12.get("release_by_batches"):
         errors["boxes.box12"] = N_("Name the first consignee or choose release by batches.")
@@ -142,9 +143,9 @@ def check_complete(boxes: dict, orgs: dict) -> None:
     if not lines:
         errors["boxes.box13"] = N_("Add at least one product.")
     for i, line in enumerate(lines):
-        for field in BY_NAME["box13"].fields:
-            if field.required and line.get(field.name) in (None, ""):
-                errors[f"boxes.box13.{i}.{field.name}"] = required
+        for name in coi_table.required("box13"):
+            if line.get(name) in (None, ""):
+                errors[f"boxes.box13.{i}.{name}"] = required
     errors.update({k: v for k, v in party_problems(boxes, orgs).items() if k not in errors})
     if errors:
         raise Invalid(errors, N_("Some boxes are missing or not valid."))

@@ -145,11 +145,9 @@ MODEL = {
 UNNUMBERED = ("rfl", "documents")
 
 
-def written_fields(lines: bool | None = None):
-    """(box, field) of every field a client writes; only those of boxes of lines (True) or of
-    the other boxes (False)."""
-    return [(box, field) for box in WRITTEN for field in box.fields
-            if lines is None or bool(box.lines) == lines]
+def required(box_name: str) -> tuple:
+    """The fields of a box that submit and issue need (of each line, for a box of lines)."""
+    return tuple(field.name for field in BY_NAME[box_name].fields if field.required)
 
 
 def party_fields() -> dict:
@@ -185,9 +183,9 @@ def _site_box(box: Box) -> dict:
 
 def site_table(creators: dict, member_states, signatures) -> dict:
     """What the site's scripts know of the boxes (static/coi-boxes.json): each box with its
-    fields, in order; then the signatures' boxes, the member states (one string), and who may create a COI
-    (`creators`, coi.CREATORS: party -> kind of organisation, with the activity its field asks
-    for, if any)."""
+    fields, in order; then the signatures' boxes, the member states (one string), and who may
+    create a COI (`creators`, coi.CREATORS: party -> kind of organisation, with the activity its
+    field asks for, if any)."""
     named = party_fields()
     activity = {party: BY_NAME[box].field(field).activity for party, (box, field) in named.items()}
     return {
