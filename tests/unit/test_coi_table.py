@@ -140,3 +140,12 @@ def test_the_site_table_gives_each_creator_the_activity_its_box_asks_for():
         {"kind": "operator", "activity": "organic_importer"}, {"kind": "operator", "activity": "organic_exporter"},
         {"kind": "operator", "activity": "responsible_for_load"}, {"kind": "control_body"}])))
     assert set(table["member_states"].split()) == EU_MEMBER_STATES
+
+
+def test_the_coi_pages_have_a_label_for_every_field_they_edit_and_a_word_for_every_choice():
+    texts = (build_site.TEMPLATES / "cois" / "_coi.html").read_text("utf-8")
+    for box in coi_table.WRITTEN:
+        assert f'"{box.name}": (' in texts, box.name            # its number, title and hint
+        for field in box.fields:
+            assert f'"f_{field.name}":' in texts, field.name
+            assert all(f'"o_{choice}":' in texts for choice in field.choices), field.name
