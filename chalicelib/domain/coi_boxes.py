@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from . import coi_table
 from .coi import DERIVED, SIGNATURES
 from .coi_parties import OrgFacts, party_problems
-from .coi_table import WRITTEN
+from .coi_table import BY_NAME, WRITTEN
 from .coi_values import rule
 from .errors import Invalid, N_
 from .normalise import FieldError
 from .vocabulary import PROCEDURES
 
 QUANTITIES = ("packages", "net_weight")
-WRITABLE = {box.name: box for box in WRITTEN}
 
 
 # --- whole boxes ----------------------------------------------------------------------------
@@ -62,8 +61,8 @@ def check_boxes(boxes, ref: BoxReference) -> dict:
     errors, out = {}, {}
     for name, value in boxes.items():
         prefix = f"boxes.{name}"
-        box = WRITABLE.get(name)
-        if box is None:
+        box = BY_NAME.get(name)
+        if box is None or box.derived:
             errors[prefix] = N_("This box is filled in by the system.") \
                 if name in DERIVED + SIGNATURES else N_("This field is not expected.")
             continue
