@@ -1,7 +1,7 @@
 // traces: what the certificate of inspection (COI) pages share: the boxes and their fields,
-// values as text, countries and organisations by name. The boxes come from the domain's box
-// table (chalicelib/domain/coi_table.py), which the site build writes as static/coi-boxes.json. It adds them to window.traces (site.js's
-// helpers); coi-view.js and coi-pages.js hold the pages.
+// values as text, countries and organisations by name. It adds them to window.traces (site.js's
+// helpers); coi-view.js and coi-pages.js hold the pages. The boxes are the domain's box table
+// (chalicelib/domain/coi_table.py), which the site build writes as static/coi-boxes.json.
 (function () {
   "use strict";
   var t = window.traces, T = t.T, doc = document, $ = t.$, $all = t.$all;
