@@ -6,13 +6,15 @@
 The texts are English in the templates and translated through the Babel catalogs
 locale/site/<lang>/LC_MESSAGES/site.po, compiled to .mo here with Babel's API. Static assets
 (templates/site/static/: site.css, site.js, each page's own script in js/, the icon) are copied to
-site/static/, each also under a name that carries its content's hash (site.<hash>.js), which the
-pages use. Each page with every stylesheet and script it references must stay within
+site/static/, with coi-boxes.json, the domain's box table as the COI pages' scripts read it
+(chalicelib/domain/coi_table.py), each also under a name that carries its content's hash
+(site.<hash>.js), which the pages use. Each page with every stylesheet and script it references must stay within
 PAGE_BUDGET. site/ is build output: never edit it.
 """
 import argparse
 import gettext
 import hashlib
+import json
 import re
 import shutil
 import sys
@@ -62,7 +64,7 @@ PAGES = (
     ("404.html", "404.html", "not-found", {"page": "index.html"}),
 )
 
-PAGE_BUDGET = 64 * 1024  # HTML + CSS + JS of one page (the COI page, the largest, is near 62 KB)
+PAGE_BUDGET = 64 * 1024  # HTML + CSS + JS (+ the box table) of one page; the COI page, the largest, is at 64 KB
 
 ROOT_INDEX = """<!doctype html>
 <html lang="fr">
@@ -127,7 +129,16 @@ def unversioned(path: str) -> str:
     return VERSIONED.sub(r"\1", path)
 
 
-VERSIONED = re.compile(r"\.[0-9a-f]{12}(\.(?:js|css))$")
+VERSIONED = re.compile(r"\.[0-9a-f]{12}(\.(?:js|css|json))$")
+BOX_TABLE = "coi-boxes.json"
+
+
+def box_table() -> dict:
+    """The COI's box table as the site's scripts read it (static/coi-boxes.json): the domain's."""
+    from chalicelib.domain import coi, coi_table
+    from chalicelib.domain.organisations import EU_MEMBER_STATES
+
+    return coi_table.site_table(coi.CREATORS, EU_MEMBER_STATES, coi.SIGNATURES)
 
 
 def export_models(language: str) -> list[tuple[str, str, list[str]]]:
@@ -142,7 +153,7 @@ def export_models(language: str) -> list[tuple[str, str, list[str]]]:
                   key=lambda group: reference.collation_key(group[1]))
 
 
-ASSET = re.compile(r'(?:src|href)="(/static/[^"?#]+\.(?:js|css))"')
+ASSET = re.compile(r'(?:src|href|content)="(/static/[^"?#]+\.(?:js|css|json))"')
 
 
 def page_size(html: str, output: Path) -> int:
@@ -157,12 +168,16 @@ def build(output: Path = ROOT / "site") -> list[Path]:
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(TEMPLATES / "static", output / "static")
+    (output / "static" / BOX_TABLE).write_text(
+        json.dumps(box_table(), separators=(",", ":"), ensure_ascii=False), "utf-8")
     versioned = {}
-    for asset in [*(output / "static").rglob("*.css"), *(output / "static").rglob("*.js")]:
+    for asset in [*(output / "static").rglob("*.css"), *(output / "static").rglob("*.js"),
+                  output / "static" / BOX_TABLE]:
         # served without indentation, blank and comment lines; scripts also without the spaces
         # that rjsmin finds useless
-        served = compact(asset.read_text("utf-8"))
-        asset.write_text(rjsmin.jsmin(served) + "\n" if asset.suffix == ".js" else served, "utf-8")
+        if asset.suffix != ".json":
+            served = compact(asset.read_text("utf-8"))
+            asset.write_text(rjsmin.jsmin(served) + "\n" if asset.suffix == ".js" else served, "utf-8")
         versioned[f"/static/{asset.relative_to(output / 'static').as_posix()}"] = \
             f"/static/{version(asset).relative_to(output / 'static').as_posix()}"
     written = []

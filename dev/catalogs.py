@@ -17,8 +17,8 @@ LOCALE = ROOT / "chalicelib" / "locale"
 LANGUAGES = ("fr", "en")
 # gettext domain -> what to extract its msgids from (babel extract's arguments), its languages.
 DOMAINS = {
-    "messages": (["-F", "babel.cfg", "."], LANGUAGES),   # babel.cfg leaves the PDF's module out
-    coi_pdf.DOMAIN: (["chalicelib/documents/coi_pdf.py"],
+    "messages": (["-F", "babel.cfg", "."], LANGUAGES),   # babel.cfg leaves the PDF's words out
+    coi_pdf.DOMAIN: (["chalicelib/documents/coi_pdf.py", "chalicelib/domain/coi_table.py"],
                      tuple(language for language in EU_LANGUAGES if language != coi_pdf.ENGLISH)),
 }
 

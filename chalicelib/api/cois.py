@@ -3,6 +3,7 @@ the commodities picker; the public verification by number."""
 from chalice import Blueprint, Response
 
 from .. import reference
+from ..domain import coi_table as table
 from ..domain import languages
 from ..domain import vocabulary as words
 from . import origin, security
@@ -13,55 +14,40 @@ from .shapes import CURSOR, OPTIONAL_TEXT, TEXT, TEXTS
 bp = Blueprint(__name__)
 certificates = lazy("chalicelib.services.certificates")
 
-# --- the boxes a client writes (SPEC 3.1); domain/coi_boxes.py has the same rules --------------
-ORGANISATION = string(64, format="organisation-id", nullable=True)
-COUNTRY = string(2, format="country", nullable=True)
-WEIGHT = string(20, format="weight", nullable=True)
-LINE_TEXT = {length: string(length, format="line", nullable=True) for length in (50, 100, 200, 250)}
-UNIT = choice(*words.UNITS, nullable=True, description="default kg")
-PACKAGES = {**integer(1, 10_000_000, nullable=True), "format": "packages"}
+# --- the boxes (SPEC 3.1), from the domain's box table ----------------------------------------
+# kind of field -> the format that checks it with the domain's rule (domain/coi_values.py)
+FORMATS = {table.ORGANISATION: "organisation-id", table.TEXT: "line", table.COUNTRY: "country",
+           table.MEMBER_STATE: "member-state", table.WEIGHT: "weight", table.CN_CODE: "cn-code",
+           table.CONTAINER: "container", table.DATE: "date"}
 
 
-def _box(fields: dict, description: str) -> dict:
-    """A box of fields: those left out keep their empty value; null empties the box."""
-    return obj(fields, nullable=True, description=description)
+def _field(field: table.Field) -> dict:
+    """The schema of one field of the box table."""
+    if field.kind == table.BOOLEAN:
+        return boolean()
+    if field.kind == table.COUNT:
+        return {**integer(1, field.limit, nullable=True), "format": "packages"}
+    if field.kind == table.CHOICE:
+        return choice(*field.choices, nullable=True,
+                      description=f"default {field.default}" if field.default else None)
+    if field.kind == table.COUNTRIES:
+        return array(string(2, format="country"), max_items=field.limit, nullable=True)
+    return string(field.limit, format=FORMATS[field.kind], nullable=True)
 
 
-def _lines(fields: dict, most: int, description: str) -> dict:
-    return {**array(obj(fields), max_items=most, nullable=True), "description": description}
+def _box(box: table.Box) -> dict:
+    """A box of fields: those left out keep their empty value; null empties the box. A box of
+    lines: a list of them."""
+    fields = {f.name: _field(f) for f in box.fields}
+    if box.lines:
+        return {**array(obj(fields), max_items=box.lines, nullable=True), "description": box.description}
+    return obj(fields, nullable=True, description=box.description)
 
 
-BOXES = obj({
-    "box1": _box({"issuer": ORGANISATION}, "issuing control body or authority (of the exporter)"),
-    "box3": _box({"national_reference": LINE_TEXT[250]}, "optional national reference"),
-    "box4": _box({"exporter": ORGANISATION}, "exporter: a valid operator"),
-    "box7": _box({"countries_of_origin": array(string(2, format="country"), max_items=words.MAX_ORIGINS,
-                                               nullable=True)}, "countries of origin"),
-    "box8": _box({"country_of_export": COUNTRY}, "country of export (default: the exporter's)"),
-    "box9": _box({"member_state": string(2, format="member-state", nullable=True),
-                  "authority": ORGANISATION, "border_control_post": ORGANISATION},
-                 "member state of clearance, its verifying authority and the border control post"),
-    "box11": _box({"importer": ORGANISATION}, "importer: organic importer activity and an EORI"),
-    "box12": _box({"first_consignee": ORGANISATION, "release_by_batches": boolean()},
-                  "first consignee, or release for free circulation by batches (not both)"),
-    "rfl": _box({"organisation": ORGANISATION}, "responsible for the load (optional)"),
-    "box13": _lines({
-        "cn_code": string(20, format="cn-code", nullable=True), "trade_name": LINE_TEXT[200],
-        "lot": LINE_TEXT[100], "packages": PACKAGES,
-        "packaging": LINE_TEXT[50], "net_weight": WEIGHT, "unit": UNIT,
-        "producer": ORGANISATION, "producer_control_body": ORGANISATION},
-        words.MAX_LINES, "product lines; boxes 5 and 6 are derived from their producers"),
-    "box14": _lines({"container": string(20, format="container", nullable=True), "seal": LINE_TEXT[50]},
-                    words.MAX_CONTAINERS, "containers and seals (boxes 14 and 15)"),
-    "box16": _box({"gross_weight": WEIGHT, "unit": choice(*words.GROSS_UNITS, nullable=True)},
-                  "total gross weight"),
-    "box17": _box({"mode": choice(*words.TRANSPORT_MODES, nullable=True),
-                   "identification": LINE_TEXT[100]}, "means of transport"),
-    "documents": _lines({"type": choice(*words.DOCUMENT_TYPES, nullable=True),
-                         "reference": LINE_TEXT[100], "date": string(10, format="date", nullable=True)},
-                        words.MAX_DOCUMENTS, "accompanying documents"),
-}, description="the boxes to write, each whole; boxes 2, 5, 10 and the signatures (18, 20, 21) "
-               "are the system's")
+PACKAGES = _field(table.BY_NAME["box13"].field("packages"))
+BOXES = obj({box.name: _box(box) for box in table.WRITTEN},
+            description="the boxes to write, each whole; boxes 2, 5, 10 and the signatures (18, 20, 21) "
+                        "are the system's")
 VERSION = integer(1, description="the `version` of the COI as read")
 NEW_COI = obj({"boxes": or_null(BOXES)})
 EDITS = obj({"version": VERSION, "boxes": BOXES}, required=["version", "boxes"])
@@ -100,11 +86,7 @@ COI = {"type": "object", "required": ["id", "number", "status", "version", "allo
     "allowed": {"type": "object", "properties": {"edit": TEXTS, "actions": TEXTS},
                 "description": "the boxes the caller may edit and the actions they may take now"},
     "boxes": {"type": "object", "properties": {
-        **BOXES["properties"],
-        "box2": {"type": "object", "properties": {"procedure": choice(*words.PROCEDURES, nullable=True)}},
-        "box5": {"type": "array", "items": {"type": "object", "properties": {
-            "producer": OPTIONAL_TEXT, "control_body": OPTIONAL_TEXT}}},
-        "box10": {"type": "object", "properties": {"country_of_destination": OPTIONAL_TEXT}},
+        **{box.name: _box(box) for box in table.BOXES},
         "box18": SIGNATURE, "box21": SIGNATURE,
         "box20": {**SIGNATURE, "properties": {**SIGNATURE["properties"], "outcome": TEXT, "reason": OPTIONAL_TEXT}},
     }},

@@ -240,20 +240,20 @@ def _time_zone(value):
 
 
 def _coi(rule: str):
-    """A format from a rule of the COI's boxes (domain/coi_boxes.py)."""
+    """A format from a rule of the COI's boxes (domain/coi_values.py)."""
     def run(value):
-        from ..domain import coi_boxes
+        from ..domain import coi_values
 
-        return _field(getattr(coi_boxes, rule))(value)
+        return _field(getattr(coi_values, rule))(value)
 
     return run
 
 
 def _member_state(value):
     from .. import reference
-    from ..domain import coi_boxes
+    from ..domain import coi_values
 
-    return _field(coi_boxes.member_state, reference.country_codes())(value)
+    return _field(coi_values.member_state, reference.country_codes())(value)
 
 
 # format -> its check: the message of the problem, or None. The description of each is in the

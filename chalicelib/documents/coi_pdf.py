@@ -19,14 +19,14 @@ organic certificate (draft, new, deleted, replaced...).
 - Every free text is cut to a bounded length, so that a box never outgrows a page; box 13 is a
   table that continues on the next pages with its header repeated.
 """
-import unicodedata
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 from .. import i18n
+from ..domain.coi_table import MODEL
 from ..domain.errors import N_
 from ..domain.languages import EU_LANGUAGES
+from .drawing import _clean, _wrap, _write, dark_runs, qr_code
 
 FONTS = {"": Path(__file__).with_name("fonts") / "DejaVuSansCondensed-COI.ttf",
          "B": Path(__file__).with_name("fonts") / "DejaVuSansCondensed-Bold-COI.ttf"}
@@ -34,31 +34,10 @@ VALUES = TITLES_FONT = "dejavu"
 DOMAIN = "coi_pdf"   # the gettext domain of the words below
 ENGLISH = "en"
 
-# Box number -> its title, as numbered in the official model. Every word printed is an English
-# msgid of the `coi_pdf` catalogues (chalicelib/locale), translated into the language asked for.
-BOX_TITLES = {
-    1: N_("Issuing control authority or control body"),
-    2: N_("Applicable procedure"),
-    3: N_("Certificate of inspection number"),
-    4: N_("Exporter"),
-    5: N_("Producer or processor of the product"),
-    6: N_("Control authority or control body of the producer or processor"),
-    7: N_("Country of origin"),
-    8: N_("Country of export"),
-    9: N_("Member State of clearance and competent authority"),
-    10: N_("Country of destination"),
-    11: N_("Importer"),
-    12: N_("First consignee"),
-    13: N_("Description of the products"),
-    14: N_("Container number(s)"),
-    15: N_("Seal number(s)"),
-    16: N_("Total gross weight"),
-    17: N_("Means of transport"),
-    18: N_("Declaration of the issuing control authority or control body"),
-    19: N_("Border control post or point of release for free circulation"),
-    20: N_("Verification of the consignment"),
-    21: N_("Declaration of the first consignee"),
-}
+# Box number -> its title, as numbered in the official model (the domain's box table). Every
+# word printed is an English msgid of the `coi_pdf` catalogues (chalicelib/locale), translated
+# into the language asked for.
+BOX_TITLES = MODEL
 
 # The other words of the page.
 WORDS = {
@@ -178,29 +157,6 @@ def messages() -> set[str]:
             for message in table.values()}
 
 
-def qr_code(verify_url: str):
-    """The QR code printed on the certificate (segno), for `verify_url`."""
-    import segno
-
-    return segno.make(verify_url, error="m", micro=False)
-
-
-def dark_runs(matrix) -> list[tuple[int, int, int]]:
-    """The QR code's dark modules as horizontal runs (row, first column, length): one filled
-    rectangle each, so that the code stays a few hundred drawing operations."""
-    runs = []
-    for row, cells in enumerate(matrix):
-        start = None
-        for column, dark in enumerate(list(cells) + [0]):
-            if dark and start is None:
-                start = column
-            elif not dark and start is not None:
-                runs.append((row, start, column - start))
-                start = None
-    return runs
-
-
-@lru_cache(maxsize=1)
 def _document_class():
     from fpdf import FPDF
 
@@ -233,65 +189,6 @@ def _watermark(pdf, text: str) -> None:
     with pdf.rotation(54, x=105, y=150):
         pdf.text(105 - width / 2, 150 + size * 0.35 / 2, text)
     pdf.set_text_color(0)
-
-
-def _clean(value, limit: int, cmap=None) -> str:
-    """Printable text: NFC; control, format (bidi overrides...), private and unassigned
-    characters dropped; whitespace collapsed; cut to `limit` characters; with `cmap`, a character
-    the font lacks becomes '?'."""
-    if value is None:
-        return ""
-    kept = []
-    for c in unicodedata.normalize("NFC", str(value)[:4 * limit]):  # what can show, and no more work
-        if c.isspace():
-            kept.append(" ")
-        elif unicodedata.category(c)[0] != "C":
-            kept.append(c)
-    text = " ".join("".join(kept).split())
-    if len(text) > limit:
-        text = text[:limit - 1].rstrip() + "…"
-    if cmap is not None:
-        text = "".join(c if ord(c) in cmap else "?" for c in text)
-    return text
-
-
-def _wrap(pdf, text: str, width: float) -> list[str]:
-    """`text` broken into lines that fit `width` in the current font: at spaces, and inside a
-    word longer than a line. (fpdf2's multi_cell does the same at ten times the cost.)"""
-    room = width - 2 * pdf.c_margin
-    measure = pdf.get_string_width
-    lines = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if measure(candidate) <= room:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            while measure(word) > room and len(word) > 1:
-                cut = max(1, int(len(word) * room / measure(word)))
-                while cut > 1 and measure(word[:cut]) > room:
-                    cut -= 1
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
-        lines.append(line)
-    return lines
-
-
-def _write(pdf, lines: list[str], x: float, y: float, width: float, line_height: float,
-           align: str = "L") -> None:
-    """Lines from the top `y` of their first line, left- or right-aligned in `width`."""
-    ascent = line_height * 0.78
-    for n, line in enumerate(lines):
-        if not line:
-            continue
-        left = x + pdf.c_margin
-        if align == "R":
-            left = x + width - pdf.c_margin - pdf.get_string_width(line)
-        pdf.text(left, y + n * line_height + ascent, line)
 
 
 class _Sheet:

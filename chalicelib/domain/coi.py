@@ -5,19 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import normalise
+from .coi_table import BOXES, WRITTEN, party_fields
 from .errors import Conflict, Forbidden, Invalid, N_
 from .vocabulary import (BASE_FOR_EXTRACT, CHECKED, CONSIGNEE, CONTROL_BODY, DELETED,  # noqa: F401 - the rules' words
                          DEPLETED, DRAFT, ENTRY, EXPORTER, IMPORTER, IRREGULARITY, ISSUED, ISSUER,
                          LIST_ROLES, NEW, NOT_RELEASED, OPERATOR, PARTIES, RELEASED_CONVENTIONAL,
                          REPLACED, RFL, SIGNED, STATUSES, VERIFIER, VERIFY_OUTCOMES)
 
-# Where each party is named on the COI: (box, field).
-PARTY_FIELDS = {
-    ISSUER: ("box1", "issuer"), EXPORTER: ("box4", "exporter"),
-    VERIFIER: ("box9", "authority"), ENTRY: ("box9", "border_control_post"),
-    IMPORTER: ("box11", "importer"), CONSIGNEE: ("box12", "first_consignee"),
-    RFL: ("rfl", "organisation"),
-}
+# Where each party is named on the COI: (box, field), from the box table.
+PARTY_FIELDS = party_fields()
 # Who may create a COI (SPEC 3.1): an importer, exporter, RFL or control body (the issuer), each
 # an organisation of that kind; a first consignee or an authority may not.
 CREATORS = {IMPORTER: OPERATOR, EXPORTER: OPERATOR, RFL: OPERATOR, ISSUER: CONTROL_BODY}
@@ -30,10 +26,9 @@ SEPARATE = frozenset(frozenset((controlling, other)) for controlling in CONTROLL
                      for other in PARTY_FIELDS if other != controlling)
 
 # --- boxes ----------------------------------------------------------------------------------
-# Boxes a client writes (box 15, the seals, is the `seal` of each box 14 line).
-WRITABLE = ("box1", "box3", "box4", "box7", "box8", "box9", "box11", "box12", "rfl", "box13",
-            "box14", "box16", "box17", "documents")
-DERIVED = ("box2", "box5", "box10")                # computed from other boxes, never typed
+# Boxes a client writes, and those computed from the others (the box table, coi_table.py).
+WRITABLE = tuple(box.name for box in WRITTEN)
+DERIVED = tuple(box.name for box in BOXES if box.derived)
 SIGNATURES = ("box18", "box20", "box21")           # written by issue, verify and sign
 ALL = frozenset(WRITABLE)
 # Partial rights on box 13: the quantities of the existing lines, nothing else.

@@ -1,9 +1,9 @@
 """The quantities of extracts (SPEC 3): an extract takes packages and net weight from lines of
 its base; what extracts hold on each line never passes the line. Weights are counted in
-thousandths (coi_boxes.milli) so that sums are exact. The store holds, per line of a base, what
+thousandths (coi_values.milli) so that sums are exact. The store holds, per line of a base, what
 its extracts hold (reserved packages and thousandths); these rules say what that allows."""
 from . import normalise
-from .coi_boxes import count, from_milli, milli, weight
+from .coi_values import count, from_milli, milli, weight
 from .errors import Conflict, Invalid, N_
 
 LINE_FIELDS = {"line", "packages", "net_weight"}

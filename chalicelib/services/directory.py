@@ -3,7 +3,7 @@ organisation and its competent validator (SPEC 1.3, 2.2), and an organisation as
 it. One home, so that the services depending on them import it and not each other."""
 from .. import reference
 from ..domain import organisations as rules
-from ..domain.coi_boxes import OrgFacts
+from ..domain.coi_parties import OrgFacts
 from ..store import organisations as orgs
 from ..store.organisations import Organisation
 

@@ -2,7 +2,8 @@
 import pytest
 
 from chalicelib.domain import coi_boxes as boxes
-from chalicelib.domain.coi_boxes import OrgFacts
+from chalicelib.domain import coi_parties, coi_values
+from chalicelib.domain.coi_parties import OrgFacts
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.normalise import FieldError
 
@@ -12,44 +13,44 @@ REF = boxes.BoxReference(countries=frozenset({"FR", "MA", "DE", "PE"}))
 @pytest.mark.parametrize("value, kept", [("2400", "2400.000"), ("2400.5", "2400.500"),
                                          ("0.001", "0.001"), (" 12.25 ", "12.250")])
 def test_weights_are_decimal_strings_with_three_decimals(value, kept):
-    assert boxes.weight(value) == kept
+    assert coi_values.weight(value) == kept
 
 
 @pytest.mark.parametrize("value", [2400, 12.5, "1.2345", "-1", "0", "1e3", "abc", "1,5",
                                    "10000000000"])
 def test_bad_weights_are_refused(value):
     with pytest.raises(FieldError):
-        boxes.weight(value)
+        coi_values.weight(value)
 
 
 @pytest.mark.parametrize("value, kept", [("08044000", "0804 40 00"), ("0804 40 00", "0804 40 00")])
 def test_cn_codes_have_eight_digits_spaces_allowed(value, kept):
-    assert boxes.cn_code(value) == kept
+    assert coi_values.cn_code(value) == kept
 
 
 @pytest.mark.parametrize("value", ["0804", "0804 40 0A", 8044000, "080440001"])
 def test_bad_cn_codes(value):
     with pytest.raises(FieldError):
-        boxes.cn_code(value)
+        coi_values.cn_code(value)
 
 
 def test_container_numbers_follow_iso_6346_with_their_check_digit():
-    assert boxes.container("msku 1234565") == "MSKU1234565"
+    assert coi_values.container("msku 1234565") == "MSKU1234565"
     with pytest.raises(FieldError):
-        boxes.container("MSKU1234560")
+        coi_values.container("MSKU1234560")
 
 
 def test_a_wrong_check_digit_is_named_as_such_not_as_a_wrong_shape():
     with pytest.raises(FieldError, match="check digit"):
-        boxes.container("MSKU1234560")
+        coi_values.container("MSKU1234560")
     with pytest.raises(FieldError, match="4 letters and 7 digits"):
-        boxes.container("MSK1234565")
+        coi_values.container("MSK1234565")
 
 
 def test_member_state_must_be_in_the_union():
-    assert boxes.member_state("fr", REF.countries) == "FR"
+    assert coi_values.member_state("fr", REF.countries) == "FR"
     with pytest.raises(FieldError):
-        boxes.member_state("MA", REF.countries)
+        coi_values.member_state("MA", REF.countries)
 
 
 def test_unknown_fields_and_derived_boxes_are_refused_by_name():
@@ -170,24 +171,24 @@ def test_box_2_is_equivalence_for_a_body_of_a_recognised_country_exporting_from_
 def test_an_edit_is_checked_on_the_boxes_it_changes_only():
     wrong = complete(box4={"exporter": "CB"}, box9={"member_state": "FR", "authority": "FC",
                                                      "border_control_post": None})
-    assert set(boxes.party_problems(wrong, ORGS, given={"box9"})) == {"boxes.box9.authority"}
-    assert set(boxes.party_problems(wrong, ORGS, given={"box4", "box9"})) == {
+    assert set(coi_parties.party_problems(wrong, ORGS, given={"box9"})) == {"boxes.box9.authority"}
+    assert set(coi_parties.party_problems(wrong, ORGS, given={"box4", "box9"})) == {
         "boxes.box4.exporter", "boxes.box9.authority"}
-    assert boxes.party_problems(wrong, ORGS, given={"box17"}) == {}
+    assert coi_parties.party_problems(wrong, ORGS, given={"box17"}) == {}
     # box 1's rule reads box 8: changing the country of export checks the issuer again
     moved = complete(box8={"country_of_export": "PE"})
-    assert set(boxes.party_problems(moved, ORGS, given={"box8"})) == {"boxes.box1.issuer"}
+    assert set(coi_parties.party_problems(moved, ORGS, given={"box8"})) == {"boxes.box1.issuer"}
 
 
 def test_an_organisation_named_for_a_controlling_party_may_be_no_other_party():
     importer_verifies = complete(box9={"member_state": "FR", "authority": "IM",
                                        "border_control_post": None})
-    problems = boxes.party_problems(importer_verifies, ORGS, given={"box9"})
+    problems = coi_parties.party_problems(importer_verifies, ORGS, given={"box9"})
     assert "boxes.box9.authority" in problems
     consignee_is_the_post = complete(box12={"first_consignee": "BCP", "release_by_batches": False},
                                      box9={"member_state": "FR", "authority": "CCA",
                                            "border_control_post": "BCP"})
-    problems = boxes.party_problems(consignee_is_the_post, ORGS, given={"box12"})
+    problems = coi_parties.party_problems(consignee_is_the_post, ORGS, given={"box12"})
     assert set(problems) == {"boxes.box12.first_consignee"}
     importer_receives = complete(box12={"first_consignee": "IM", "release_by_batches": False})
-    assert boxes.party_problems(importer_receives, ORGS, given={"box12"}) == {}
+    assert coi_parties.party_problems(importer_receives, ORGS, given={"box12"}) == {}

@@ -13,7 +13,8 @@ What follows a commit goes through the outbox (services/outbox.py): a transition
 (services/coi_notices.py), a base's depletion (extracts.deplete_if_nothing_remains).
 
 The rules are the domain's: domain/coi.py (matrix, transitions, numbers, verification),
-domain/coi_boxes.py (the boxes), domain/extracts.py (the quantities). The API calls the names
+domain/coi_table.py (the box table), coi_boxes.py (the boxes), coi_parties.py (who each box
+may name), domain/extracts.py (the quantities). The API calls the names
 below."""
 from .access import read_along, valid_id
 from .documents import PUBLIC_PER_MINUTE, pdf, public, verify_url

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from ...domain import coi as rules
 from ...domain import coi_boxes as boxes_rules
+from ...domain import coi_parties, coi_table
 from ...domain.errors import Conflict, Forbidden, Invalid, N_
 from ...store.accounts import Account
 from ...store.cois import Coi
@@ -31,12 +32,12 @@ def _creator(account: Account, boxes: dict, found: dict) -> tuple[str, str, dict
     for party in rules.CREATORS:
         if may(named.get(party), party):
             return named[party], party, boxes
-    fits = ((rules.IMPORTER, "box11", "importer", lambda o: "organic_importer" in (o.activities or ())),
-            (rules.EXPORTER, "box4", "exporter", lambda o: "organic_exporter" in (o.activities or ())),
-            (rules.ISSUER, "box1", "issuer", lambda o: True))
-    for party, box, field, fit in fits:
+    for party in (rules.IMPORTER, rules.EXPORTER, rules.ISSUER):
+        box, field = rules.PARTY_FIELDS[party]
+        activity = coi_table.BY_NAME[box].field(field).activity   # the activity its box asks for
         for org_id in sorted(mine):
-            if may(org_id, party) and fit(found[org_id]) and not named.get(party):
+            if may(org_id, party) and not named.get(party) and (
+                    activity is None or activity in (found[org_id].activities or ())):
                 return org_id, party, {**boxes, box: {**(boxes.get(box) or {}), field: org_id}}
     raise Forbidden(N_("Only an importer, an exporter, a person responsible for the load or a "
                        "control body named on the certificate may create it."))
@@ -46,13 +47,13 @@ def create(current: Current, data: dict, now: datetime) -> dict:
     """POST /api/cois: a draft of the caller's organisation (any subset of the boxes)."""
     given = check_boxes(data.get("boxes") or {})
     account = current.account
-    found = directory.named(boxes_rules.organisations_named(given) | set(account.roles))
+    found = directory.named(coi_parties.organisations_named(given) | set(account.roles))
     organisation, party, given = _creator(account, given, found)
     coi = Coi(uuid.uuid4().hex, status=rules.DRAFT, version=1, created_by_organisation=organisation,
               created_as=party, created_by=account.id, created_at=now, updated_at=now)
     coi.boxes = with_derived(None, given, found)
     coi.names = names({k: v for k, v in found.items()
-                        if k in boxes_rules.organisations_named(coi.boxes)})
+                        if k in coi_parties.organisations_named(coi.boxes)})
     record = history_record(coi.id, account, organisation, "create", now, None, rules.DRAFT,
                       boxes_rules.changes({}, {k: v for k, v in coi.boxes.items() if v}))
     save(coi, record, now, None)
@@ -104,7 +105,7 @@ def update(current: Current, coi: Coi | None, data: dict, now: datetime) -> dict
         raise _box_not_editable(refused)
     if version != coi.version:
         raise Conflict(STALE, code="stale_version")
-    found = directory.named(boxes_rules.organisations_named({**coi.boxes, **given}))
+    found = directory.named(coi_parties.organisations_named({**coi.boxes, **given}))
     before = coi.boxes
     after = with_derived(coi, given, found)
     _keeps_creator(coi, after)

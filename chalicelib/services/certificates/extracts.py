@@ -8,7 +8,7 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 
 from ...domain import coi as rules
-from ...domain import coi_boxes as boxes_rules
+from ...domain import coi_parties, coi_values
 from ...domain import extracts as quantities
 from ...domain.errors import Conflict, Invalid, N_
 from ...store import base
@@ -71,7 +71,7 @@ def extract(access: Access, data: dict, now: datetime) -> Coi:
     party = next(p for p in TAKERS if p in access.acting)
     organisation = access.organisation_for(party)
     copied = _boxes_of(base_coi, lines, given)
-    found = directory.named(boxes_rules.organisations_named(copied))
+    found = directory.named(coi_parties.organisations_named(copied))
     made = Coi(uuid.uuid4().hex, status=rules.DRAFT, version=1, is_extract=True,
                extract_of=base_coi.id, created_by_organisation=organisation, created_as=party,
                created_by=account.id, created_at=now, updated_at=now)
@@ -107,7 +107,7 @@ def deplete_if_nothing_remains(payload: dict, now: datetime) -> None:
     lines = base_coi.boxes.get("box13") or []
     condition = Coi.status == rules.BASE_FOR_EXTRACT
     for i, line in enumerate(lines):
-        condition &= Coi.reserved_weight[i] >= boxes_rules.milli(line.get("net_weight"))
+        condition &= Coi.reserved_weight[i] >= coi_values.milli(line.get("net_weight"))
     base_coi.status, base_coi.updated_at = rules.DEPLETED, now
     base_coi.version = int(base_coi.version) + 1
     notices = events(base_coi, "deplete", rules.DEPLETED, None, now)

@@ -7,6 +7,7 @@ from datetime import datetime
 from ... import reference
 from ...domain import coi as rules
 from ...domain import coi_boxes as boxes_rules
+from ...domain import coi_parties
 from ...domain import normalise
 from ...domain.errors import Conflict, Invalid, N_
 from ...store import cois as store
@@ -63,7 +64,7 @@ def _certify(access: Access, data: dict, now: datetime, action: str) -> dict:
     the COI first leaves `draft`; issue signs box 18."""
     only(data)
     coi = access.coi
-    found = directory.named(boxes_rules.organisations_named(coi.boxes))
+    found = directory.named(coi_parties.organisations_named(coi.boxes))
     facts = {k: directory.facts(v) for k, v in found.items()}
     boxes = boxes_rules.derive(dict(coi.boxes), facts, reference.equivalent_countries())
     boxes_rules.check_complete(boxes, facts)

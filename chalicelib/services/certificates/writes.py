@@ -10,6 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 from ... import reference
 from ...domain import coi as rules
 from ...domain import coi_boxes as boxes_rules
+from ...domain import coi_parties, coi_table
 from ...domain.errors import Conflict, Invalid, N_
 from ...store import audit, base
 from ...store import cois as store
@@ -129,14 +130,14 @@ def webhook(coi: Coi, action: str, now: datetime) -> list:
 
 def with_derived(coi: Coi, given: dict, found: dict) -> dict:
     """The COI's boxes with `given` replaced whole, derived ones recomputed; 400 when a box names
-    an organisation it may not (boxes_rules.check_named: in a draft, one not in the directory)."""
+    an organisation it may not (coi_parties.check_named: in a draft, one not in the directory)."""
     facts = {org_id: directory.facts(org) for org_id, org in found.items()}
-    writable = {k: v for k, v in (coi.boxes if coi else boxes_rules.empty_boxes()).items()
+    writable = {k: v for k, v in (coi.boxes if coi else coi_table.empty_boxes()).items()
                 if k in rules.WRITABLE}
     derived = boxes_rules.derive({**writable, **given}, facts, reference.equivalent_countries())
     if coi and "box8" not in given and (coi.boxes.get("box8") or {}).get("country_of_export"):
         derived["box8"] = coi.boxes["box8"]     # a typed country of export stays as typed
-    boxes_rules.check_named(derived, facts, given, draft=coi is None or coi.status == rules.DRAFT)
+    coi_parties.check_named(derived, facts, given, draft=coi is None or coi.status == rules.DRAFT)
     for box in rules.SIGNATURES:
         derived[box] = coi.boxes.get(box) if coi else None
     return derived

@@ -12,18 +12,19 @@
     return relative.format(0, "minute");
   }
 
-  // Who may create a COI (SPEC 3; CREATORS of chalicelib/domain/coi.py): a person with a valid
-  // role in a control body, or in an operator that imports, exports or is responsible for the load.
-  var CREATING_ACTIVITIES = ["organic_importer", "organic_exporter", "responsible_for_load"];
+  // Who may create a COI (SPEC 3; CREATORS of chalicelib/domain/coi.py, in the box table of coi.js):
+  // a person with a valid role in an organisation of a creator's kind, with the activity its box asks for.
   async function mayCreate() {
-    var roles = (t.session.user() || {}).roles || {};
+    var roles = (t.session.user() || {}).roles || {}, boxes = t.loadBoxes();
     var found = await Promise.all(Object.keys(roles).map(function (id) {
       return t.api("GET", "/organisations/" + encodeURIComponent(id), undefined, { guard: true });
     }));
+    var creators = (await boxes).creators;
     return found.some(function (r) {
       var o = r.ok ? r.data : {};
-      return o.status === "valid" && (o.kind === "control_body" ||
-        (o.activities || []).some(function (a) { return CREATING_ACTIVITIES.indexOf(a) >= 0; }));
+      return o.status === "valid" && creators.some(function (c) {
+        return o.kind === c.kind && (!c.activity || (o.activities || []).indexOf(c.activity) >= 0);
+      });
     });
   }
 
@@ -134,8 +135,6 @@
   }
 
   /* ---------- the history: who, for which organisation, when, what, each box's old and new value ---------- */
-  var ORDER = ["box1", "box2", "box3", "box4", "box5", "box7", "box8", "box9", "box10", "box11", "box12", "rfl", "box13", "box14",
-    "box16", "box17", "documents", "box18", "box20", "box21"];
   // One item per field that changed (per field of each line for boxes of lines); a signature or
   // a line added or removed as a whole.
   function changes(list, box, old, now) {
@@ -166,7 +165,7 @@
         t.cell(row, t.date(h.at));
         t.cell(row, [h.person || T.system, h.organisation && t.orgText(h.organisation)].filter(Boolean).join(" – "));
         t.cell(row, (T["h_" + h.action] || h.action) + (status.new && status.old !== status.new ? " (" + (status.old ? t.statusWord(status.old) + " → " : "") + t.statusWord(status.new) + ")" : ""));
-        Object.keys(h.changes || {}).sort(function (a, b) { return ORDER.indexOf(a) - ORDER.indexOf(b); }).forEach(function (b) {
+        Object.keys(h.changes || {}).sort(function (a, b) { return t.B.order.indexOf(a) - t.B.order.indexOf(b); }).forEach(function (b) {
           changes(list, b, h.changes[b].old, h.changes[b].new);
         });
         Object.keys(h.details || {}).forEach(function (k) {

@@ -3,15 +3,13 @@
 // `draft`, and saving sends the boxes that changed. The actions allowed are buttons that confirm.
 (function () {
   "use strict";
-  var t = window.traces, T = t.T, doc = document, byId = t.byId, $ = t.$, $all = t.$all, fmt = t.fmt, el = t.el, F = t.F;
+  var t = window.traces, T = t.T, doc = document, byId = t.byId, $ = t.$, $all = t.$all, fmt = t.fmt, el = t.el, F = t.F, B = t.B;
   var G = { guard: true };
-  var WRITABLE = ["box1", "box3", "box4", "box7", "box8", "box9", "box11", "box12", "rfl", "box13", "box14", "box16", "box17", "documents"];
-  var EU = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split(" ");
-  var BOX = { box1: ["issuer"], box3: ["national_reference"], box4: ["exporter"], box7: ["countries_of_origin"],
-    box8: ["country_of_export"], box9: ["member_state", "authority", "border_control_post"], box11: ["importer"],
-    box12: ["release_by_batches", "first_consignee"], rfl: ["organisation"], box16: ["gross_weight"], box17: ["mode", "identification"] };
-  var LINES = { box13: ["cn_code", "trade_name", "lot", "packages", "packaging", "net_weight", "unit", "producer", "producer_control_body"],
-    box14: ["container", "seal"], documents: ["type", "reference", "date"] };
+  // The boxes and their fields are the domain's box table (t.B, coi.js); a choice of one value is
+  // not asked: it is its default.
+  function asked(box) {
+    return B.boxes[box].filter(function (f) { return !(f.kind === "choice" && f.choices.length === 1); }).map(function (f) { return f.name; });
+  }
   // The organisations of the export side are searched in the country of export, the others in the member state.
   var EXPORT_SIDE = ["issuer", "exporter", "producer", "producer_control_body"];
   var ACTIONS = ["submit", "issue", "verify", "sign", "replace", "extracts", "deplete", "irregularity", "delete"];
@@ -27,7 +25,7 @@
   function quantities() { return may("box13.packages"); }
   function editable(box) { return may(box) || (box === "box13" && quantities()); }
   function changed() {
-    return WRITABLE.filter(function (b) { return editable(b) && JSON.stringify(draft[b]) !== JSON.stringify(coi.boxes[b] === undefined ? null : coi.boxes[b]); });
+    return B.written.filter(function (b) { return editable(b) && JSON.stringify(draft[b]) !== JSON.stringify(coi.boxes[b] === undefined ? null : coi.boxes[b]); });
   }
   function select(id, items, value) {
     var s = el("select");
@@ -43,7 +41,7 @@
     Object.assign(t.names, found.organisations || {});
     draft = {};
     unadded = {};
-    WRITABLE.forEach(function (b) { draft[b] = copy(keep && keep[b] !== undefined && editable(b) ? keep[b] : found.boxes[b]); });
+    B.written.forEach(function (b) { draft[b] = copy(keep && keep[b] !== undefined && editable(b) ? keep[b] : found.boxes[b]); });
     renderHead();
     $all("fieldset[name]", form).forEach(function (fs) { renderBox(fs.name.slice(6)); });
     renderActions();
@@ -62,7 +60,7 @@
     $(".js-history", head).href = t.coiUrl(coi.id, "history");
     check.hidden = !coi.number;
     check.href = t.url("verify.html") + "?" + new URLSearchParams({ number: coi.number || "" });
-    var boxes = WRITABLE.filter(editable);
+    var boxes = B.written.filter(editable);
     mine.innerHTML = "";
     mine.appendChild(doc.createTextNode(boxes.length ? T.you_may_change + " " : T.you_may_not_change));
     boxes.forEach(function (b, i) {
@@ -98,33 +96,33 @@
 
   /* one field, editable: written into the draft as it is typed */
   function editField(holder, key, name, value, set, label) {
-    var spec = F[name], type = spec[0], fid = "b-" + key.replace(/\./g, "-"), wrap = el("div", "field"), input;
+    var spec = F[name], type = spec.kind, fid = "b-" + key.replace(/\./g, "-"), wrap = el("div", "field"), input;
     var lab = el("label", holder.tagName === "TD" ? "visually-hidden" : "", label || T["f_" + name]);
     lab.htmlFor = fid;
     wrap.appendChild(lab);
     holder.appendChild(wrap);
-    if (type === "org") return orgField(wrap, lab, fid, key, name, value, set);
+    if (type === "organisation") return orgField(wrap, lab, fid, key, name, value, set);
     if (type === "countries") return countriesField(wrap, fid, key, value || [], set);
-    if (type === "bool") {
+    if (type === "boolean") {
       wrap.className = "radio";
       input = el("input");
       input.type = "checkbox";
       input.checked = !!value;
       input.addEventListener("change", function () { set(input.checked); later(fid); });
       wrap.insertBefore(input, lab);
-    } else if (type === "choice" || type === "country" || type === "member") {
-      input = select(fid, type === "choice" ? spec[1].map(function (v) { return [v, T["o_" + v] || v]; }) : t.countryItems(type === "member" ? EU : null), value);
+    } else if (type === "choice" || type === "country" || type === "member_state") {
+      input = select(fid, type === "choice" ? spec.choices.map(function (v) { return [v, T["o_" + v] || v]; }) : t.countryItems(type === "member_state" ? B.table.member_states.split(" ") : null), value);
       input.addEventListener("change", function () { set(input.value || null); });
     } else {
       input = el("input");
       input.type = type === "date" ? "date" : "text";
-      if (spec[1]) input.maxLength = spec[1];
-      if (type === "int" || type === "weight") input.inputMode = type === "int" ? "numeric" : "decimal";
+      if (spec.size) input.maxLength = spec.size;
+      if (type === "count" || type === "weight") input.inputMode = type === "count" ? "numeric" : "decimal";
       input.value = value === null || value === undefined ? "" : value;
       input.addEventListener("input", function () {
         var v = input.value.trim();
         if (type === "weight") v = v.replace(",", ".");
-        set(v === "" ? null : type === "int" && /^\d+$/.test(v) ? Number(v) : v);
+        set(v === "" ? null : type === "count" && /^\d+$/.test(v) ? Number(v) : v);
       });
     }
     input.id = fid;
@@ -170,7 +168,7 @@
 
   /* each box: editable where `allowed.edit` says so, plain text elsewhere */
   function renderBox(box) {
-    var fs = byId("box-" + box), body = $(".box-body", fs) || fs.appendChild(el("div", "box-body")), saved = coi.boxes[box] || {}, fields = BOX[box];
+    var fs = byId("box-" + box), body = $(".box-body", fs) || fs.appendChild(el("div", "box-body")), saved = coi.boxes[box] || {};
     body.innerHTML = "";
     fs.classList.toggle("editable", editable(box));
     if (box === "box3") {
@@ -179,8 +177,9 @@
       body.appendChild(number);
     }
     if (box === "box7" && coi.warnings.indexOf("several_origins_for_one_lot") >= 0) body.appendChild(el("p", "warning-text", T.warning_origins));
-    if (LINES[box]) return renderLines(box, body);
-    if (!fields) return renderFixed(box, body, coi.boxes[box]);
+    if (B.written.indexOf(box) < 0) return renderFixed(box, body, coi.boxes[box]);
+    if (B.table.boxes[box].lines) return renderLines(box, body);
+    var fields = asked(box);
     if (!may(box)) {
       var dl = el("dl", "details");
       fields.forEach(function (name) {
@@ -197,7 +196,7 @@
         if (name === "release_by_batches" && v) d.first_consignee = null;
         // Box 8 follows the exporter's country unless one was chosen (seed 003, box 8).
         if (name === "exporter" && v && draft.box8 && !draft.box8.country_of_export) { draft.box8.country_of_export = t.names[v].country; renderBox("box8"); }
-        if (/org|countries|bool/.test(F[name][0])) renderBox(box);
+        if (/organisation|countries|boolean/.test(F[name].kind)) renderBox(box);
       });
     });
     body.appendChild(grid);
@@ -215,7 +214,7 @@
     body.appendChild(el("p", "", shown));
   }
   function renderLines(box, body) {
-    var cols = LINES[box], full = may(box), part = box === "box13" && !full && quantities();
+    var cols = asked(box), full = may(box), part = box === "box13" && !full && quantities();
     var lines = full || part ? draft[box] = draft[box] || [] : coi.boxes[box] || [];
     if (lines.length) {
       // as cards (a line's fields side by side, wrapping): box 13's many columns, and any box being edited
@@ -227,7 +226,7 @@
         cols.forEach(function (c) {
           var td = row.insertCell();
           if (full || (part && /packages|net_weight/.test(c))) {
-            editField(td, "boxes." + box + "." + i + "." + c, c, line[c], function (v) { line[c] = v; if (F[c][0] === "org") renderBox(box); },
+            editField(td, "boxes." + box + "." + i + "." + c, c, line[c], function (v) { line[c] = v; if (F[c].kind === "organisation") renderBox(box); },
               fmt(T.line_field, { n: i + 1, field: T["f_" + c] }));
           } else td.textContent = t.display(c, line[c]);
         });
@@ -239,7 +238,7 @@
     if (!full) return;
     var add = t.button(T["add_" + box], null, function () {
       var line = {};
-      cols.forEach(function (c) { line[c] = c === "unit" ? "kg" : null; });
+      cols.forEach(function (c) { line[c] = F[c].default || null; });
       lines.push(line);
       renderBox(box);
       $("tbody tr:last-child input, tbody tr:last-child select, tbody tr:last-child button", body).focus();
@@ -315,7 +314,7 @@
     t.clearErrors(orgForm);
     orgForm.elements.namedItem("q").value = "";
     if (country.options.length < 2) t.options(country, t.countryItems().map(function (c) { return { value: c[0], text: c[1] }; }));
-    country.value = EXPORT_SIDE.indexOf(name) >= 0 ? (draft.box8 || {}).country_of_export || "" : (draft.box9 || {}).member_state || (spec[1] === "operator" ? "FR" : "");
+    country.value = EXPORT_SIDE.indexOf(name) >= 0 ? (draft.box8 || {}).country_of_export || "" : (draft.box9 || {}).member_state || (spec.organisation === "operator" ? "FR" : "");
     orgList.innerHTML = "";
     byId("org-summary").textContent = "";
     byId("org-more").hidden = true;
@@ -325,8 +324,8 @@
   async function searchOrgs(more) {
     var v = orgForm.elements, q = v.namedItem("q").value.trim(), code = /^([A-Za-z]{2})-/.exec(q), spec = picking.spec;
     if (code && t.countries.some(function (c) { return c.code === code[1].toUpperCase(); })) v.namedItem("country").value = code[1].toUpperCase();
-    var query = new URLSearchParams({ country: v.namedItem("country").value, kind: spec[1] });
-    if (spec[2]) query.set("activity", spec[2]);
+    var query = new URLSearchParams({ country: v.namedItem("country").value, kind: spec.organisation });
+    if (spec.activity) query.set("activity", spec.activity);
     if (q) query.set("q", q);
     if (more) query.set("cursor", picking.cursor);
     var r = await t.api("GET", "/organisations?" + query, undefined, G);

@@ -1,26 +1,34 @@
 // traces: what the certificate of inspection (COI) pages share: the boxes and their fields,
 // values as text, countries and organisations by name. It adds them to window.traces (site.js's
-// helpers); coi-view.js and coi-pages.js hold the pages.
+// helpers); coi-view.js and coi-pages.js hold the pages. The boxes are the domain's box table
+// (chalicelib/domain/coi_table.py), which the site build writes as static/coi-boxes.json.
 (function () {
   "use strict";
   var t = window.traces, T = t.T, doc = document, $ = t.$, $all = t.$all;
   var names = {}, countries = [];
-  // field -> [type, option (max length, choices or directory kind), activity of an operator]
-  var F = {
-    issuer: ["org", "control_body"], exporter: ["org", "operator", "organic_exporter"],
-    national_reference: ["text", 250], countries_of_origin: ["countries"], country_of_export: ["country"],
-    member_state: ["member"], authority: ["org", "authority"], border_control_post: ["org", "authority"],
-    importer: ["org", "operator", "organic_importer"], release_by_batches: ["bool"],
-    first_consignee: ["org", "operator", "organic_first_consignee"], organisation: ["org", "operator", "responsible_for_load"],
-    cn_code: ["text", 10], trade_name: ["text", 200], lot: ["text", 100], packages: ["int"], packaging: ["text", 50],
-    net_weight: ["weight"], unit: ["choice", ["kg", "l"]], producer: ["org", "operator", "organic_producer"],
-    producer_control_body: ["org", "control_body"], container: ["text", 20], seal: ["text", 50], gross_weight: ["weight"],
-    mode: ["choice", ["sea", "air", "road", "rail"]], identification: ["text", 100],
-    type: ["choice", ["invoice", "bill_of_lading", "airway_bill", "cmr", "rail_waybill", "packing_list", "phytosanitary_certificate",
-      "transaction_certificate", "certificate_of_origin", "analysis_report", "other"]],
-    reference: ["text", 100], date: ["date"], outcome: ["choice"], procedure: ["choice"], country_of_destination: ["country"],
-    control_body: ["org"], at: ["at"]
-  };
+  // field -> its kind, size, choices, default, and the kind and activity of the organisation it
+  // names (a field of a box written by a client before one of a derived box); the signatures' fields
+  var F = { outcome: { kind: "choice" }, at: { kind: "at" } };
+  // B.boxes: box -> its fields; B.written: the boxes a client writes; B.order: every box in the
+  // order of the official model; B.table: the file as read (lines, member states, creators)
+  var B = { boxes: {}, written: [] }, table = null;
+  function take(found) {
+    var names = Object.keys(found.boxes);
+    names.forEach(function (name) {
+      var fields = found.boxes[name].fields;
+      B.boxes[name] = Object.keys(fields).map(function (f) { return Object.assign({ name: f }, fields[f]); });
+      if (!found.boxes[name].derived) B.written.push(name);
+    });
+    B.written.concat(names).forEach(function (name) { B.boxes[name].forEach(function (f) { F[f.name] = F[f.name] || f; }); });
+    B.order = names.concat(found.signatures);
+    B.table = found;
+    return found;
+  }
+  // The box table, read once (its address, named by its content, is in the page's head).
+  function loadBoxes() {
+    table = table || fetch($("meta[name=coi-boxes]").content).then(function (r) { return r.json(); }).then(take);
+    return table;
+  }
 
   function el(tag, cls, value) {
     var e = doc.createElement(tag);
@@ -48,14 +56,14 @@
     if (!id) return T.none;
     return o ? o.name + (o.code ? " (" + o.code + ")" : "") + " – " + [o.city, o.country].filter(Boolean).join(", ") : id;
   }
-  // A value as text, by the type of its field.
+  // A value as text, by the kind of its field.
   function display(name, v) {
-    var type = (F[name] || [])[0];
+    var type = (F[name] || {}).kind;
     if (empty(v)) return T.none;
-    if (type === "org") return orgText(v);
-    if (type === "country" || type === "member") return countryName(v);
+    if (type === "organisation") return orgText(v);
+    if (type === "country" || type === "member_state") return countryName(v);
     if (type === "countries") return v.map(countryName).join(", ");
-    if (type === "bool") return v ? T.yes : T.no;
+    if (type === "boolean") return v ? T.yes : T.no;
     if (type === "choice") return T["o_" + v] || v;
     if (type === "at") return t.date(v);
     return String(v) + (name === "gross_weight" ? " kg" : "");
@@ -79,8 +87,9 @@
   }
   // GET /cois/{id} of the page's ?id=: the COI, or null after showing why in #coi-problem.
   async function loadCoi() {
-    var id = t.param("id"), problem = t.byId("coi-problem");
+    var id = t.param("id"), problem = t.byId("coi-problem"), boxes = loadBoxes();
     var r = id ? await t.api("GET", "/cois/" + encodeURIComponent(id), undefined, { guard: true }) : null;
+    await boxes;
     t.hide(t.byId("coi-loading"));
     if (r && r.ok) { Object.assign(names, r.data.organisations || {}); return r.data; }
     $(".js-message", problem).textContent = r ? r.data.error.message : problem.getAttribute("data-no-id");
@@ -88,7 +97,7 @@
     return null;
   }
 
-  Object.assign(t, { F: F, names: names, countries: countries, el: el, empty: empty, statusWord: statusWord, coiUrl: coiUrl,
+  Object.assign(t, { F: F, B: B, loadBoxes: loadBoxes, names: names, countries: countries, el: el, empty: empty, statusWord: statusWord, coiUrl: coiUrl,
     coiLink: coiLink, loadCountries: loadCountries, countryName: countryName, countryItems: countryItems,
     orgText: orgText, display: display, boxText: boxText, legend: legend, labelCells: labelCells, loadCoi: loadCoi });
 })();
