@@ -19,14 +19,13 @@ organic certificate (draft, new, deleted, replaced...).
 - Every free text is cut to a bounded length, so that a box never outgrows a page; box 13 is a
   table that continues on the next pages with its header repeated.
 """
-from datetime import datetime
 from pathlib import Path
 
 from .. import i18n
 from ..domain.coi_table import MODEL
 from ..domain.errors import N_
 from ..domain.languages import EU_LANGUAGES
-from .drawing import _clean, _wrap, _write, dark_runs, qr_code
+from .drawing import _clean, _wrap, _write, dark_runs, moment, qr_code, watermark
 
 FONTS = {"": Path(__file__).with_name("fonts") / "DejaVuSansCondensed-COI.ttf",
          "B": Path(__file__).with_name("fonts") / "DejaVuSansCondensed-Bold-COI.ttf"}
@@ -168,7 +167,7 @@ def _document_class():
 
         def header(self):
             if self.watermark:
-                _watermark(self, self.watermark)
+                watermark(self, self.watermark, TITLES_FONT)
 
         def footer(self):
             self.set_font(TITLES_FONT, "", TITLE_SIZE)
@@ -178,17 +177,6 @@ def _document_class():
             self.set_text_color(0)
 
     return Document
-
-
-def _watermark(pdf, text: str) -> None:
-    pdf.set_font(TITLES_FONT, "B", 10)
-    size = min(60.0, 10 * 240 / max(pdf.get_string_width(text), 1))
-    pdf.set_font(TITLES_FONT, "B", size)
-    pdf.set_text_color(205, 205, 205)
-    width = pdf.get_string_width(text)
-    with pdf.rotation(54, x=105, y=150):
-        pdf.text(105 - width / 2, 150 + size * 0.35 / 2, text)
-    pdf.set_text_color(0)
 
 
 class _Sheet:
@@ -266,7 +254,7 @@ class _Sheet:
         if not isinstance(signed, dict) or not signed.get("signed_by"):
             return self.word("not_signed")
         text = self.word("signed", person=self.text(signed.get("signed_by"), NAME),
-                         at=_moment(signed.get("at")))
+                         at=moment(signed.get("at"), SHORT))
         if with_organisation and signed.get("organisation"):
             text += " " + self.word("for", organisation=self.organisation(signed["organisation"], short=True))
         return text
@@ -494,19 +482,3 @@ class _Sheet:
             _write(pdf, lines, x, y + PAD, width, VALUE_LINE, "R" if n in align_right else "L")
             x += width
         pdf.set_xy(LEFT, y + height)
-
-
-def _moment(value) -> str:
-    """An ISO 8601 moment as "YYYY-MM-DD HH:MM UTC" (or as given when it is not one)."""
-    if not isinstance(value, str):
-        return ""
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return _clean(value, SHORT)
-    if moment.tzinfo is not None:
-        from datetime import timezone
-
-        moment = moment.astimezone(timezone.utc)
-        return moment.strftime("%Y-%m-%d %H:%M UTC")
-    return moment.strftime("%Y-%m-%d %H:%M")

@@ -1,6 +1,7 @@
 """Drawing helpers of the printed documents (documents/coi_pdf.py): printable text cut to a length,
-lines wrapped and written in a width, and the QR code as dark runs."""
+lines wrapped and written in a width, the QR code as dark runs, the watermark, a moment."""
 import unicodedata
+from datetime import datetime
 
 
 def qr_code(verify_url: str):
@@ -82,3 +83,31 @@ def _write(pdf, lines: list[str], x: float, y: float, width: float, line_height:
         if align == "R":
             left = x + width - pdf.c_margin - pdf.get_string_width(line)
         pdf.text(left, y + n * line_height + ascent, line)
+
+
+def watermark(pdf, text: str, font: str) -> None:
+    """`text` across the page, diagonal and light grey, as large as fits."""
+    pdf.set_font(font, "B", 10)
+    size = min(60.0, 10 * 240 / max(pdf.get_string_width(text), 1))
+    pdf.set_font(font, "B", size)
+    pdf.set_text_color(205, 205, 205)
+    width = pdf.get_string_width(text)
+    with pdf.rotation(54, x=105, y=150):
+        pdf.text(105 - width / 2, 150 + size * 0.35 / 2, text)
+    pdf.set_text_color(0)
+
+
+def moment(value, limit: int) -> str:
+    """An ISO 8601 moment as "YYYY-MM-DD HH:MM UTC" (or as given when it is not one)."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return _clean(value, limit)
+    if moment.tzinfo is not None:
+        from datetime import timezone
+
+        moment = moment.astimezone(timezone.utc)
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M")
