@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from . import normalise
+from . import iso6346, normalise
 from .coi import DERIVED, PARTY_FIELDS, SIGNATURES, apart, parties_of
 from .errors import Invalid, N_
 from .normalise import FieldError
@@ -144,15 +144,7 @@ def container(value):
 
 
 def _check_digit_ok(code: str) -> bool:
-    values = {}
-    number = 10
-    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
-        if number % 11 == 0:
-            number += 1
-        values[letter] = number
-        number += 1
-    total = sum((values[c] if c.isalpha() else int(c)) * 2 ** i for i, c in enumerate(code[:10]))
-    return total % 11 % 10 == int(code[10])
+    return iso6346.check_character(code[:10]) == code[10]
 
 
 def boolean(value):
