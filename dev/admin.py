@@ -20,7 +20,7 @@ DEMO_PEOPLE = [
     ("cca@demo.example.org", "Vaugirard-Paris-2026!", "FR-CCA", "Hélène", "Garnier", "fr"),
     ("bcp-marseille@demo.example.org", "Vieux-Port-2026!", "FR-BCP-MARSEILLE", "Nadia", "Fabre", "fr"),
     # French customs (SPEC 3.3): checks COIs cleared in France and writes them off (docs/customs.md).
-    ("douane@demo.example.org", "Joliette-Douane-2026!", "FR-CUSTOMS", "Louis", "Bernard", "fr"),
+    ("douane@demo.example.org", "Quai-Arenc-2026!", "FR-CUSTOMS", "Louis", "Bernard", "fr"),
 ]
 
 # The demo operators, created by the same `create-organisation` command (arguments as typed).
