@@ -236,3 +236,18 @@ def test_check_and_write_off_hold_the_dynamodb_budget_of_a_coi_operation(world, 
             response = call()
         assert response.status_code in (200, 201), response.json_body
         assert counter.total - sum(after_commit) <= BUDGET and counter.calls.get("Scan", 0) == 0, dict(counter.calls)
+
+
+def test_a_customs_system_checks_and_writes_off_with_an_api_key(world, customs, new_api):
+    from tests.api.test_api_keys import Machine, new_key
+
+    coi = advanced(world, "submit", "issue", "verify")
+    system = Machine(new_api, new_key(customs, "FR-CUSTOMS")["key"])
+    assert system.get(path(coi)).json_body["releasable"] is True
+    made = system.post(path(coi, "write-offs"), {"mrn": MRN_1, "lines": [{"line": 1, "net_weight": "0.5"}]},
+                       **{"Idempotency-Key": "declaration-1"})
+    assert made.status_code == 201
+    reader = Machine(new_api, new_key(customs, "FR-CUSTOMS", scope="read", name="reader")["key"])
+    refused = reader.post(path(coi, "write-offs"), {"mrn": MRN_2, "lines": [{"line": 1, "net_weight": "1"}]})
+    assert refused.status_code == 403
+    assert lines_of(customs, coi)[1] == ("0.500", "500.000")
