@@ -165,10 +165,10 @@ def write_off(lines_of_coi: list, write_offs: list, mrn_value: str, lines: list[
 
 
 def summary(write_offs: list, mrn_value: str) -> str:
-    """The lines of a write-off as its history record shows them: `line 1: 200.000; line 2: 5.000`
-    (lines counted from 1, as on the COI)."""
+    """The lines of a write-off as its history record shows them, in no language: `#1 200.000;
+    #2 5.000` (lines counted from 1, as on the COI)."""
     found = find(write_offs, mrn_value)
-    return "; ".join(f"line {item['line'] + 1}: {item['net_weight']}" for item in found["lines"])
+    return "; ".join(f"#{item['line'] + 1} {item['net_weight']}" for item in found["lines"])
 
 
 def all_written_off(lines_of_coi: list, write_offs: list) -> bool:
