@@ -84,6 +84,10 @@ def declaration(value) -> str:
 # --- the lines of a write-off ----------------------------------------------------------------
 LINE_FIELDS = {"line", "net_weight"}
 ACTIVE, CANCELLED = "active", "cancelled"
+# The write-offs of a COI are kept on it (one read answers the check, whole, without a cursor):
+# at most this many, cancelled ones included. A consignment cleared in more parts is released
+# by batches, through extracts (SPEC 3).
+MOST_WRITE_OFFS = 100
 
 
 def requested(lines_of_coi: list, lines) -> list[dict]:
@@ -154,6 +158,9 @@ def write_off(lines_of_coi: list, write_offs: list, mrn_value: str, lines: list[
               now: datetime) -> dict:
     """The new write-off, within what remains of each line (409 quantity_exceeded naming each
     net weight over it)."""
+    if len(write_offs) >= MOST_WRITE_OFFS:
+        raise Conflict(N_("This certificate has as many write-offs as it may hold; a consignment cleared in "
+                          "more parts is released by batches, through extracts."), code="too_many_write_offs")
     sums = written_off(len(lines_of_coi), write_offs)
     over = {f"lines.{i}.net_weight": N_("More weight than remains of this line.")
             for i, item in enumerate(lines)

@@ -92,3 +92,11 @@ def test_a_coi_written_off_in_full_is_depleted_and_comes_back_when_quantities_re
     assert rules.status_after("depleted", "signed", False) == ("signed", None)
     assert rules.status_after("checked", None, False) == ("checked", None)
     assert rules.status_after("depleted", None, False) == ("depleted", None)   # depleted otherwise: stays
+
+
+def test_a_coi_holds_a_bounded_number_of_write_offs():
+    made = [{**rules.write_off(LINES, [], f"M{i}", [{"line": 0, "net_weight": "0.001"}], "FR-CUSTOMS", NOW),
+             "status": "cancelled"} for i in range(rules.MOST_WRITE_OFFS)]
+    with pytest.raises(Conflict) as refused:
+        rules.write_off(LINES, made, "M-last", [{"line": 0, "net_weight": "1"}], "FR-CUSTOMS", NOW)
+    assert refused.value.code == "too_many_write_offs"
