@@ -1,7 +1,7 @@
 """The traces API and its scheduled jobs. Routes live in chalicelib/api/, one blueprint each."""
 from chalice import Chalice, Cron, Rate
 
-from chalicelib.api import (accounts, authorisations, authority, cois, machines, openapi,
+from chalicelib.api import (accounts, authorisations, authority, cois, customs, machines, openapi,
                             organisations, origin, reference, second_factors, session,
                             verification)
 from chalicelib.api.http import edge, now
@@ -14,7 +14,8 @@ app.api.binary_types.append("application/pdf")
 app.register_middleware(edge, "http")
 
 for blueprint in (reference.bp, accounts.bp, session.bp, second_factors.bp, authority.bp, organisations.bp,
-                  authorisations.bp, cois.bp, verification.bp, machines.bp, openapi.bp):
+                  authorisations.bp, cois.bp, verification.bp, customs.bp, machines.bp,
+                  openapi.bp):
     app.register_blueprint(blueprint, url_prefix="/api")
 
 

@@ -94,6 +94,7 @@ def calls_per_operation() -> bool:
             measure("list", lambda: people["importer"].get("/api/cois"))
             measure("history", lambda: people["importer"].get(f"/api/cois/{coi['id']}/history"))
             measure("public verification", lambda: people["stranger"].get(f"/api/public/cois/{coi['number']}"))
+            _customs(world, coi, measure)
             ok &= _bearer(world, rows, measure)
     finally:
         outbox.deliver = original
@@ -104,6 +105,21 @@ def calls_per_operation() -> bool:
     for name, status, own, mail, detail, passed in rows:
         print(f"{name:22} {status:>5} {own:>5} {mail:>5}  {detail}{'' if passed else '  OVER BUDGET'}")
     return ok
+
+
+def _customs(world, coi: dict, measure) -> None:
+    """SPEC 3.3: a customs person checks the signed COI by number, writes 200 kg off, sends the
+    same declaration again and cancels it."""
+    from tests.api.coi_world import PASSWORD
+    from tests.conftest import staff
+
+    agent = staff(world.new_api, ("agent@douane.example.fr", PASSWORD, "FR-CUSTOMS"))
+    checked = f"/api/customs/cois/{coi['number']}"
+    declaration = {"mrn": "26FR00000000000010", "lines": [{"line": 0, "net_weight": "200"}]}
+    measure("customs check", lambda: agent.get(checked))
+    measure("write-off", lambda: agent.post(f"{checked}/write-offs", declaration))
+    measure("write-off again", lambda: agent.post(f"{checked}/write-offs", declaration))
+    measure("write-off cancelled", lambda: agent.delete(f"{checked}/write-offs/{declaration['mrn']}"))
 
 
 def _bearer(world, rows: list, measure) -> bool:

@@ -19,6 +19,8 @@ DEMO_PEOPLE = [
     ("ecocert-maroc@demo.example.org", "Atlas-Cert-2026!", "MA-BIO-154", "Karim", "Benali", "fr"),
     ("cca@demo.example.org", "Vaugirard-Paris-2026!", "FR-CCA", "Hélène", "Garnier", "fr"),
     ("bcp-marseille@demo.example.org", "Vieux-Port-2026!", "FR-BCP-MARSEILLE", "Nadia", "Fabre", "fr"),
+    # French customs (SPEC 3.3): checks COIs cleared in France and writes them off (docs/customs.md).
+    ("douane@demo.example.org", "Quai-Arenc-2026!", "FR-CUSTOMS", "Louis", "Bernard", "fr"),
 ]
 
 # The demo operators, created by the same `create-organisation` command (arguments as typed).
@@ -241,7 +243,7 @@ def _parser() -> argparse.ArgumentParser:
     organisation = commands.add_parser(
         "create-organisation", help="a valid organisation whose id is CODE (an operator's TRACES number)")
     organisation.add_argument("code", metavar="CODE")
-    organisation.add_argument("--kind", required=True, choices=["operator", "control_body", "authority"])
+    organisation.add_argument("--kind", required=True, choices=["operator", "control_body", "authority", "customs"])
     organisation.add_argument("--name", required=True)
     organisation.add_argument("--country", required=True)
     organisation.add_argument("--city")

@@ -56,6 +56,7 @@ PAGES = (
     ("cois/view.html", "cois/view.html", "coi-view", {"requires_login": True}),
     ("cois/history.html", "cois/history.html", "coi-history", {"requires_login": True}),
     ("cois/extract.html", "cois/extract.html", "coi-extract", {"requires_login": True}),
+    ("customs/index.html", "customs/index.html", "customs", {"requires_login": True}),
     ("verify.html", "verify.html", "verify", {}),
     ("export-certificates.html", "export-certificates.html", "export-models",
      {"models": lambda language: export_models(language)}),

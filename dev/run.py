@@ -267,6 +267,8 @@ class Stack:
                  f"  API       {state['url']}/api/ (proxied to {state['api']})",
                  f"  data      {self.var} (make reset deletes it)",
                  "", demo.rstrip(), *self.second_factor_lines(state),
+                 "", f"Customs (SPEC 3.3): douane@demo.example.org, at {state['url']}/fr/customs/index.html,",
+                 "checks a COI by number and writes it off (docs/customs.md).",
                  "", "Press Ctrl-C to stop.", ""]
         print("\n".join(line for line in lines if line is not None), flush=True)
 

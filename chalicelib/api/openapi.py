@@ -56,6 +56,8 @@ FORMATS = {
     "packages": "a whole number of packages, 1 to 10,000,000",
     "container": "ISO 6346: 4 letters and 7 digits with a right check digit (MSKU1234565)",
     "member-state": "ISO 3166-1 alpha-2 code of a member state of the European Union",
+    "mrn": "a customs declaration's MRN: 2 digits of the year, 2 letters of the country, 13 letters or "
+           "digits and an ISO 6346 check character (18 in all; spaces ignored)",
 }
 JSON = "application/json"
 RETRY_AFTER = {"description": "seconds to wait before trying again", "schema": {"type": "integer"}}

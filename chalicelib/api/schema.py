@@ -249,6 +249,12 @@ def _coi(rule: str):
     return run
 
 
+def _mrn(value):
+    from ..domain import customs
+
+    return _field(customs.mrn)(value)
+
+
 def _member_state(value):
     from .. import reference
     from ..domain import coi_values
@@ -264,6 +270,7 @@ FORMATS = {
     "secret-question": _secret_question, "time-zone": _time_zone, "notifications": _notifications,
     "organisation-id": _coi("organisation_id"), "cn-code": _coi("cn_code"), "weight": _coi("weight"),
     "packages": _coi("count"), "container": _coi("container"), "member-state": _member_state,
+    "mrn": _mrn,
 }
 
 

@@ -232,13 +232,16 @@ def visible_to(is_private: bool, acting: set, person_organisations,
 
 def notified(action: str, status_after: str) -> tuple:
     """Which parties hear of a transition (SPEC 3): submit -> issuer; issue -> importer, RFL and
-    the authorities; verify -> importer, RFL, first consignee, issuer; the rest -> everyone."""
+    the authorities; verify -> importer, RFL, first consignee, issuer; a write-off by customs
+    (SPEC 3.3) -> the importer; the rest -> everyone."""
     if action == "submit" and status_after == NEW:
         return (ISSUER,)
     if action in ("issue", "submit"):
         return (IMPORTER, RFL, VERIFIER, ENTRY)
     if action == "verify":
         return (IMPORTER, RFL, CONSIGNEE, ISSUER)
+    if action == "write_off":
+        return (IMPORTER,)
     return PARTIES
 
 

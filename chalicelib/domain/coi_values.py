@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
-from . import normalise
+from . import iso6346, normalise
 from .coi_table import (BOOLEAN, CHOICE, CN_CODE, CONTAINER, COUNT, COUNTRIES, COUNTRY, DATE,
                         MAX_PACKAGES, MEMBER_STATE, ORGANISATION, TEXT, WEIGHT, Field)
 from .errors import N_
@@ -117,15 +117,7 @@ def container(value):
 
 
 def _check_digit_ok(code: str) -> bool:
-    values = {}
-    number = 10
-    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
-        if number % 11 == 0:
-            number += 1
-        values[letter] = number
-        number += 1
-    total = sum((values[c] if c.isalpha() else int(c)) * 2 ** i for i, c in enumerate(code[:10]))
-    return total % 11 % 10 == int(code[10])
+    return iso6346.check_character(code[:10]) == code[10]
 
 
 def boolean(value):

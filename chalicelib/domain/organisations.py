@@ -9,7 +9,7 @@ from . import jurisdiction, normalise
 from .errors import N_
 from .normalise import FieldError
 from .registration import FieldCollector
-from .vocabulary import AUTHORITY, AUTHORITY_ROLES, CONTROL_BODY, IDENTIFIER_TYPES, KINDS, OPERATOR  # noqa: F401 - re-exported
+from .vocabulary import AUTHORITY, AUTHORITY_ROLES, CONTROL_BODY, CUSTOMS, IDENTIFIER_TYPES, KINDS, OPERATOR  # noqa: F401 - re-exported
 
 REQUESTED, VALID = "requested", "valid"
 
@@ -32,6 +32,7 @@ KIND_FIELDS = {
     OPERATOR: COMMON_FIELDS + ("control_body_id",),
     CONTROL_BODY: COMMON_FIELDS + ("code", "certifies_in"),
     AUTHORITY: COMMON_FIELDS + ("code", "role", "competence", "jurisdiction_regions"),
+    CUSTOMS: COMMON_FIELDS + ("code",),
 }
 # Changing these changes who the competent validator is (recomputed on every change).
 PLACE_FIELDS = ("country", "postal_code", "activities", "sections", "control_body_id")

@@ -8,6 +8,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from .errors import Conflict, Forbidden, InvalidCredentials, N_
+from .vocabulary import AUTHORITY, CUSTOMS
 
 TOTP, PASSKEY, RECOVERY_CODE = "totp", "passkey", "recovery_code"
 FACTOR_KINDS = (TOTP, PASSKEY)              # what makes a person "have a second factor"
@@ -30,10 +31,16 @@ PASSKEY_FOREIGN = N_("This passkey answered for another site.")
 PASSKEY_COUNTER = N_("This passkey's counter went backwards: it may have been copied. Use another method.")
 
 
+# Kinds of organisation that count as another for TRACES_SECOND_FACTOR_REQUIRED: the customs of a
+# member state are an authority of that state (SPEC 2.1), so `authority` covers them.
+COUNTS_AS = {CUSTOMS: AUTHORITY}
+
+
 def must_have(role_kinds, required: frozenset) -> bool:
     """A person holding a valid role of a kind in `required` (TRACES_SECOND_FACTOR_REQUIRED) must
     have a second factor; `all` means everyone."""
-    return "all" in required or any(kind in required for kind in role_kinds)
+    return "all" in required or any(kind in required or COUNTS_AS.get(kind) in required
+                                    for kind in role_kinds)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ boxes' choices and sizes). Apart from the rules that use them (domain/organisati
 coi_boxes.py) so that naming them costs the API's cold start nothing."""
 
 OPERATOR, CONTROL_BODY, AUTHORITY = "operator", "control_body", "authority"
-KINDS = (OPERATOR, CONTROL_BODY, AUTHORITY)
+CUSTOMS = "customs"       # the customs of a member state (SPEC 3.3): an authority of its own kind
+KINDS = (OPERATOR, CONTROL_BODY, AUTHORITY, CUSTOMS)
 IDENTIFIER_TYPES = ("eori", "vat", "company_registration", "approval_number", "traces", "other")
 AUTHORITY_ROLES = ("commission", "organic_authority", "CCA", "BCP", "DDPP", "customs", "other")
 

@@ -81,7 +81,8 @@ def country_codes() -> frozenset[str]:
 
 def organisations() -> list[dict]:
     """Every reference organisation as the fields of an organisation record: the DD(CS)PP of each
-    département, the other authorities, and the organic control bodies."""
+    département, the other authorities, the customs of each member state and the organic control
+    bodies."""
     found = []
     for d in items("departements"):
         a = d["authority"]
@@ -92,6 +93,10 @@ def organisations() -> list[dict]:
         found.append({"id": a["code"], "code": a["code"], "kind": "authority", "name": a["name"],
                       "country": a["country"], "city": a.get("city"), "role": a["role"],
                       "competence": set(a.get("competence") or []) or None})
+    for c in items("customs"):
+        code = f"{c['country']}-CUSTOMS"
+        found.append({"id": code, "code": code, "kind": "customs", "name": c["name"],
+                      "country": c["country"], "city": c.get("city")})
     for c in items("control_bodies"):
         found.append({"id": c["code"], "code": c["code"], "kind": "control_body", "name": c["name"],
                       "country": c["country"], "certifies_in": set(c.get("certifies_in") or []) or None,

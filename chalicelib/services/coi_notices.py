@@ -10,7 +10,7 @@ from ..store.accounts import Account
 
 EVENTS = {"submit": "submitted", "issue": "issued", "verify": "verified", "sign": "signed",
           "replace": "replaced", "irregularity": "irregularity", "delete": "deleted",
-          "deplete": "depleted"}
+          "deplete": "depleted", "write_off": "written_off"}
 
 
 def event(coi, action: str, status_after: str, actor_id: str | None) -> dict:
@@ -37,4 +37,4 @@ def send(payload: dict, now: datetime) -> None:
         mailer.send(person.email, "coi_event", person.language, person.notification_format,
                     name=person.first_name, event=EVENTS[payload["action"]],
                     number=payload["number"], status=payload["status"], coi_id=payload["coi_id"],
-                    reason=payload["reason"])
+                    reason=payload["reason"], mrn=payload.get("mrn", ""))

@@ -10,6 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from .. import reference
 from ..domain import accounts as rules
+from ..domain import customs as customs_rules
 from ..domain import normalise, passwords
 from ..domain import organisations as organisation_rules
 from ..domain.errors import Conflict, Invalid, N_, NotFound
@@ -97,6 +98,8 @@ def create_organisation(code: str, kind: str, data: dict, now: datetime) -> tupl
         data["code"] = code
     if kind == organisation_rules.AUTHORITY:
         data.setdefault("role", authority_role(code))
+    if kind == organisation_rules.CUSTOMS and customs_rules.code_of(str(data.get("country") or "").upper()) != code:
+        raise Invalid({"code": N_("The code of the customs of a member state is <CC>-CUSTOMS, with its country.")})
     if kind == organisation_rules.CONTROL_BODY:
         data.setdefault("sections", [organisation_rules.ORGANIC])
     fields = organisation_rules.check(kind, data, _rules_knowing(data.get("control_body_id")),

@@ -54,6 +54,11 @@ class Coi(Model):
     # An extract: the base lines it takes (index in the base) and the base's line totals.
     base_lines = JSONAttribute(null=True)            # [{"line", "packages", "weight"}] (totals)
     expires_at = TTLAttribute(null=True)             # a forgotten draft goes (SPEC 6)
+    # Customs (SPEC 3.3): the write-offs against declarations, cancelled ones included
+    # ([{"mrn", "lines": [{"line", "net_weight"}], "status", "organisation", "at", "cancelled_at"}]),
+    # and the status a COI written off in full had before it became `depleted`.
+    write_offs = JSONAttribute(null=True)
+    written_off_from = UnicodeAttribute(null=True)
 
     by_number = ByNumber()
 
@@ -121,6 +126,14 @@ def get(coi_id: str) -> Coi | None:
 
 def by_number(number: str) -> Coi | None:
     return next(iter(Coi.by_number.query(number, limit=1)), None)
+
+
+def get_current(coi_id: str) -> Coi | None:
+    """The COI as last written (a strongly consistent read), after a write found it changed."""
+    try:
+        return Coi.get(coi_id, consistent_read=True)
+    except Coi.DoesNotExist:
+        return None
 
 
 def party_sort(coi: Coi) -> str:

@@ -20,6 +20,7 @@ EXAMPLES = {
     "secret-question": ["1"], "time-zone": ["Europe/Paris"], "notifications": [{"role_requests": False}],
     "organisation-id": ["FR-BIO-01"], "cn-code": ["0804 10 00"], "weight": ["12.5", "1000"],
     "packages": [3], "container": ["CSQU3054383"], "member-state": ["FR", "DE"],
+    "mrn": ["10NL5663962BE1E825", "26fr 0000000000001 0"],
 }
 
 

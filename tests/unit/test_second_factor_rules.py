@@ -19,6 +19,10 @@ def codes(step: int) -> str:
     (["operator"], frozenset({"authority", "control_body"}), False),
     (["operator"], frozenset({"all"}), True),
     (["authority"], frozenset(), False),
+    # customs are an authority of their member state (SPEC 2.1): `authority` covers them
+    (["customs"], frozenset({"authority", "control_body"}), True),
+    (["customs"], frozenset({"control_body"}), False),
+    (["customs"], frozenset({"customs"}), True),
 ])
 def test_who_must_have_a_second_factor(kinds, required, must):
     assert rules.must_have(kinds, required) is must

@@ -44,11 +44,12 @@
     clear: function () { store.removeItem("csrf_token"); store.removeItem("user"); }
   };
 
-  function isAuthority(user) {
+  function holds(user, kind) {
     var roles = (user && user.roles) || {};
-    if (Array.isArray(roles)) return roles.indexOf("authority") >= 0;
-    return Object.keys(roles).some(function (k) { return roles[k] === "authority"; });
+    if (Array.isArray(roles)) return roles.indexOf(kind) >= 0;
+    return Object.keys(roles).some(function (k) { return roles[k] === kind; });
   }
+  function isAuthority(user) { return holds(user, "authority"); }
 
   /* What the navigation needs to know, from GET /api/me (a new tab has no sessionStorage). */
   function rememberMe(p) {
@@ -66,7 +67,7 @@
     var loggedIn = mode !== "anonymous" && !!(session.csrf() && user);
     $all("[data-when]").forEach(function (li) {
       var when = li.getAttribute("data-when");
-      var visible = when === "anonymous" ? !loggedIn : when === "logged-in" ? loggedIn : loggedIn && isAuthority(user);
+      var visible = when === "anonymous" ? !loggedIn : when === "logged-in" ? loggedIn : loggedIn && holds(user, when);
       li.hidden = !visible || (mode === "none" && !li.hasAttribute("data-nav-always"));
     });
   }
@@ -386,7 +387,7 @@
   var pages = {};
   window.traces = {
     doc: doc, lang: lang, T: T, byId: byId, $: $, $all: $all, url: url, show: show, hide: hide,
-    focusOn: focusOn, text: text, param: param, fmt: fmt, session: session, isAuthority: isAuthority,
+    focusOn: focusOn, text: text, param: param, fmt: fmt, session: session, isAuthority: isAuthority, holds: holds,
     rememberMe: rememberMe, updateNav: updateNav, flash: flash, api: api, pager: pager, field: field,
     clearErrors: clearErrors, showErrors: showErrors, values: values, fill: fill, onSubmit: onSubmit,
     announce: announce, reveal: reveal, options: options, statusLabel: statusLabel,

@@ -82,6 +82,7 @@
     if (data.must_enrol_second_factor) { location.assign(t.url("second-factors.html")); return; }
     var next = safeNext();
     if (next) next = next.replace(/^\/(fr|en)\//, "/" + t.lang + "/");
-    location.assign(next || (t.isAuthority(data.user) ? t.url("backoffice/index.html") : t.url("profile.html")));
+    location.assign(next || (t.isAuthority(data.user) ? t.url("backoffice/index.html")
+      : t.holds(data.user, "customs") ? t.url("customs/index.html") : t.url("profile.html")));
   }
 })(window.traces);
