@@ -1,12 +1,12 @@
 """Customs (SPEC 3.3): who may look at a COI by its number, whether it may be released for free
 circulation, and the write-offs of its quantities against declarations (MRN). Weights are
-counted in thousandths (coi_boxes.milli) so that sums are exact. Plain Python: the write-offs
+counted in thousandths (coi_values.milli) so that sums are exact. Plain Python: the write-offs
 are handed in as the COI keeps them, the clock is passed in."""
 import re
 from datetime import datetime
 
 from . import iso6346
-from .coi_boxes import from_milli, milli, weight
+from .coi_values import from_milli, milli, weight
 from .errors import Conflict, Invalid, N_, NotFound
 from .normalise import FieldError
 from .extracts import quantity_exceeded
