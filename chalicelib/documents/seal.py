@@ -132,7 +132,23 @@ def seal(document: bytes, number: str, status: str, version: int) -> bytes:
         name=chain[0].subject.native.get("common_name"))
     writer = IncrementalPdfFileWriter(BytesIO(document))
     signer = signers.PdfSigner(metadata, _signer(chain), timestamper=timestamper)
-    return signer.sign_pdf(writer).getvalue()
+    return _outside_an_event_loop(signer.sign_pdf, writer).getvalue()
+
+
+def _outside_an_event_loop(function, *args):
+    """`function(*args)` for pyHanko's synchronous calls, which run asyncio.run: a thread whose
+    event loop is running (a caller built on asyncio, Playwright's in a test) refuses it, so
+    there the call runs on a thread of its own."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def verify(document: bytes) -> Checked:
@@ -161,7 +177,7 @@ def _checked(embedded) -> Checked:
     chain = load_chain(chain_pem())
     context = ValidationContext(trust_roots=[chain[-1]], allow_fetching=False)
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_an_event_loop(validate_pdf_signature, embedded, context)
     except (ValueError, KeyError, TypeError):     # pyHanko's SignatureValidationError included
         return Checked(seal="invalid", modified_after_seal=True)
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE

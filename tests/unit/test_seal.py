@@ -140,8 +140,26 @@ def test_with_a_timestamp_authority_the_seal_is_pades_b_t(aws, monkeypatch):
     assert asked and set(asked) == {"application/timestamp-query"}   # pyHanko also asks once to size it
     embedded, = PdfFileReader(BytesIO(document)).embedded_signatures
     root = seal.load_chain(seal.chain_pem())[-1]
-    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[root, tsa_root]))
+    status = seal._outside_an_event_loop(validate_pdf_signature, embedded,
+                                         ValidationContext(trust_roots=[root, tsa_root]))
     assert status.intact and status.valid and status.trusted
     assert status.timestamp_validity is not None and status.timestamp_validity.intact
     assert status.timestamp_validity.trusted
     assert seal.verify(document).seal == "valid"
+
+
+def test_sealing_and_checking_work_inside_a_running_event_loop(aws):
+    """pyHanko's synchronous calls run asyncio.run, which a running event loop refuses."""
+    import asyncio
+
+    from chalicelib.documents import coi_pdf, seal
+    from dev import seal as seal_admin
+    from tests import coi_sample
+
+    seal_admin.init(NOW)
+    document = coi_pdf.render(coi_sample.coi(), coi_sample.names(), "en", coi_sample.VERIFY_URL)
+
+    async def inside() -> str:
+        return seal.verify(seal.seal(document, coi_sample.NUMBER, "issued", 4)).seal
+
+    assert asyncio.run(inside()) == "valid"
