@@ -228,6 +228,10 @@
   /* ---------- the public verification of a COI by its number ---------- */
   t.pages.verify = async function () {
     var form = byId("verify-form"), result = byId("verify-result"), problem = byId("verify-problem");
+    var initial = t.param("number"), pdf = byId("pdf-check");
+    checkPdf();
+    // Opened from a QR code: the PDF's zone comes back under the result, not pushed down by it.
+    if (initial) t.hide(pdf);
     await t.loadCountries();
     async function check(number) {
       t.hide(result);
@@ -261,9 +265,8 @@
       if (!number) return Promise.resolve({ ok: false, data: { error: { message: T.invalid_fields, fields: { number: T.verify_required } } } });
       return check(number);
     });
-    var initial = t.param("number");
     if (initial) { form.elements.namedItem("number").value = initial; await check(initial.trim().toUpperCase()); }
-    checkPdf();
+    pdf.hidden = false;
   };
 
   /* The public verification of a COI's PDF: dropped on the zone or chosen, sent as it is. */
