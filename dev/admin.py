@@ -126,10 +126,25 @@ def _has_authenticator_app(email: str) -> bool:
     return bool(account and any(v["kind"] == "totp" for v in account.factors.values()))
 
 
+def _beside_the_local_system() -> None:
+    """The environment of the local system `make run` started (its moto endpoint and its stage's
+    settings), when one runs and this process has no AWS endpoint of its own."""
+    from dev import run
+
+    state = None if os.environ.get("AWS_ENDPOINT_URL") else run.already_running(run.ROOT / "var")
+    if state:
+        os.environ.update({**run.stage_environment(state["stage"]), "AWS_ENDPOINT_URL": state["moto"],
+                           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                           "AWS_SESSION_TOKEN": "testing"})
+
+
 def totp(args, now: datetime) -> None:
     """Prints a code of the person's authenticator app that the login accepts: the current one,
-    or the next if the current one was used (waiting for it if both were)."""
+    or the next if the current one was used (waiting for it if both were). Run beside `make
+    run` without an AWS endpoint of its own, it reads that local system's data."""
     import time
+
+    _beside_the_local_system()
 
     from chalicelib.config import settings
     from chalicelib.domain.errors import Invalid
