@@ -9,7 +9,7 @@ from . import iso6346
 from .coi_values import from_milli, milli, weight
 from .errors import Conflict, Invalid, N_, NotFound
 from .normalise import FieldError
-from .extracts import quantity_exceeded
+from .extracts import quantity_exceeded, requested_lines
 from .vocabulary import CHECKED, CUSTOMS, DEPLETED, RELEASED_CONVENTIONAL, SIGNED
 
 # --- who looks -------------------------------------------------------------------------------
@@ -93,31 +93,16 @@ MOST_WRITE_OFFS = 100
 def requested(lines_of_coi: list, lines) -> list[dict]:
     """The lines of a write-off: each a line of the COI, once, with a positive net weight of at
     most 3 decimals (400 naming each field)."""
-    if not isinstance(lines, list) or not lines or len(lines) > len(lines_of_coi):
-        raise Invalid({"lines": N_("Choose at least one line of the certificate.")})
-    errors, out, seen = {}, [], set()
-    for i, item in enumerate(lines):
-        if not isinstance(item, dict) or set(item) - LINE_FIELDS:
-            errors[f"lines.{i}"] = N_("This value is not valid.")
-            continue
-        line = item.get("line")
-        if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line < len(lines_of_coi) \
-                or line in seen:
-            errors[f"lines.{i}.line"] = N_("Choose a line of the certificate.")
-            continue
-        seen.add(line)
-        try:
-            amount = weight(item.get("net_weight"))
-        except FieldError as error:
-            errors[f"lines.{i}.net_weight"] = str(error)
-            continue
-        if amount is None:
-            errors[f"lines.{i}.net_weight"] = N_("This field is required.")
-            continue
-        out.append({"line": line, "net_weight": amount})
-    if errors:
-        raise Invalid(errors)
-    return out
+    return [{"line": item["line"], "net_weight": item["net_weight"]}
+            for item in requested_lines(lines_of_coi, lines, LINE_FIELDS, _net_weight)]
+
+
+def _net_weight(item: dict, prefix: str) -> dict:
+    try:
+        item["net_weight"] = weight(item.get("net_weight"))
+    except FieldError as error:
+        return {f"{prefix}.net_weight": str(error)}
+    return {} if item["net_weight"] is not None else {f"{prefix}.net_weight": N_("This field is required.")}
 
 
 def written_off(line_count: int, write_offs: list) -> list[int]:

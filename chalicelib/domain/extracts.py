@@ -36,20 +36,27 @@ def totals(base_lines: list, lines: list[dict]) -> list[dict]:
 def requested(base_lines: list, lines) -> list[dict]:
     """The lines of an extract request: each a line of the base, once, with its packages (or
     none) and net weight, within what remains (400 naming each field; 409 quantity_exceeded)."""
-    if not isinstance(lines, list) or not lines or len(lines) > len(base_lines):
+    return requested_lines(base_lines, lines, LINE_FIELDS, _quantities)
+
+
+def requested_lines(lines_of_coi: list, lines, fields: set, quantities) -> list[dict]:
+    """The lines a request takes from a COI (an extract, a customs write-off): each a line of the
+    COI, once, with no field but `fields`; `quantities(item, prefix)` normalises the item's
+    quantities in place and returns their problems. 400 naming each field."""
+    if not isinstance(lines, list) or not lines or len(lines) > len(lines_of_coi):
         raise Invalid({"lines": N_("Choose at least one line of the certificate.")})
     errors, out, seen = {}, [], set()
     for i, item in enumerate(lines):
-        if not isinstance(item, dict) or set(item) - LINE_FIELDS:
+        if not isinstance(item, dict) or set(item) - fields:
             errors[f"lines.{i}"] = N_("This value is not valid.")
             continue
         line = item.get("line")
-        if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line < len(base_lines) \
+        if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line < len(lines_of_coi) \
                 or line in seen:
             errors[f"lines.{i}.line"] = N_("Choose a line of the certificate.")
             continue
         seen.add(line)
-        errors.update(_quantities(item, f"lines.{i}"))
+        errors.update(quantities(item, f"lines.{i}"))
         out.append(item)
     if errors:
         raise Invalid(errors)
