@@ -162,4 +162,8 @@ def test_sealing_and_checking_work_inside_a_running_event_loop(aws):
     async def inside() -> str:
         return seal.verify(seal.seal(document, coi_sample.NUMBER, "issued", 4)).seal
 
-    assert asyncio.run(inside()) == "valid"
+    # In a thread of its own: the test's own thread may already run a loop (Playwright's).
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside()).result() == "valid"
