@@ -1,5 +1,6 @@
-"""Writes chalicelib/reference/data/countries.json: the ISO 3166-1 countries named in French and
-English, extracted from pycountry (the Debian iso-codes data and translations), so that the
+"""Writes chalicelib/reference/data/countries.json: the ISO 3166-1 countries named in the 24
+official languages of the Union (the site speaks French and English; the COI's PDF all 24),
+extracted from pycountry (the Debian iso-codes data and translations), so that the
 Lambda package carries these names instead of pycountry's 22 MB of locales.
 
     python -m dev.countries            # after upgrading pycountry in requirements-dev.txt
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import pycountry
 
+from chalicelib.domain.languages import EU_LANGUAGES
+
 TARGET = Path(__file__).resolve().parent.parent / "chalicelib" / "reference" / "data" / "countries.json"
-LANGUAGES = ("en", "fr")
+LANGUAGES = EU_LANGUAGES
 
 
 def extract() -> dict:

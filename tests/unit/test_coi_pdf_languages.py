@@ -113,3 +113,22 @@ def test_greek_cyrillic_and_latin_diacritics_print_as_real_characters(tmp_path):
 def test_an_english_document_prints_each_title_once(tmp_path):
     text = pdftotext(coi_pdf.render(coi_sample.coi(), coi_sample.names(), "en", coi_sample.VERIFY_URL), tmp_path)
     assert "9. Member State of clearance and competent authority" in text and " / Member State" not in text
+
+
+def test_country_names_print_in_every_language_with_the_values_font():
+    """Countries print in the document's language (data/countries.json, from pycountry), in the
+    regular font: it has every character of every name."""
+    from chalicelib import reference
+
+    cmap = TTFont(coi_pdf.FONTS[""])["cmap"].getBestCmap()
+    for language in EU_LANGUAGES:
+        names = {c["code"]: c["name"] for c in reference.countries(language)}
+        assert {c for name in names.values() for c in name if ord(c) not in cmap} == set(), language
+    named = {language: {c["code"]: c["name"] for c in reference.countries(language)} for language in ("de", "el", "bg")}
+    assert (named["de"]["MA"], named["el"]["GR"], named["bg"]["DE"]) == ("Marokko", "Ελλάδα", "Германия")
+
+
+def test_the_countries_print_in_the_documents_language(tmp_path):
+    texts = {language: pdftotext(coi_pdf.render(coi_sample.coi(), coi_sample.names(), language,
+                                                coi_sample.VERIFY_URL), tmp_path) for language in ("de", "el")}
+    assert "Marokko (MA)" in texts["de"] and "Μαρόκο (MA)" in texts["el"]
