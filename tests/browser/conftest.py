@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).with_name("screenshots")
@@ -171,6 +171,13 @@ def stack(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def press_enter(page: Page, field: str) -> None:
+    """Enter in `field`, as a person does, once the page's script is there: before it, a form
+    with a password does not leave (its submit button comes disabled)."""
+    expect(page.locator(f"form:has({field}) button[type=submit]").first).to_be_enabled()
+    page.locator(field).press("Enter")
 
 
 def finish_login(page: Page, stack: Stack, email: str) -> None:

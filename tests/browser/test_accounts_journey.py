@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dev.admin import DEMO_PEOPLE
-from tests.browser.conftest import finish_login
+from tests.browser.conftest import finish_login, press_enter
 
 AUTHORITY_EMAIL, AUTHORITY_PASSWORD = next((p[0], p[1]) for p in DEMO_PEOPLE if p[2] == "FR-DDPP-69")
 
@@ -61,7 +61,7 @@ def log_in(page: Page, stack, lang: str, email: str, password: str) -> None:
     page.goto(f"{stack.url}/{lang}/login.html")
     page.get_by_label(re.compile("^(E-mail|Courrier électronique)$")).fill(email)
     page.locator("#f-password").fill(password)
-    page.locator("#f-password").press("Enter")
+    press_enter(page, "#f-password")
 
 
 def test_registration_errors_are_shown_next_to_the_fields_and_typed_values_stay(stack, new_page, check):

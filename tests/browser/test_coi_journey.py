@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import coi_people
-from tests.browser.conftest import finish_login
+from tests.browser.conftest import finish_login, press_enter
 from tests.browser.coi_people import PASSWORD
 
 TAG = secrets.token_hex(3)
@@ -27,7 +27,7 @@ def log_in(page: Page, stack, lang: str, email: str) -> None:
     page.goto(f"{stack.url}/{lang}/login.html")
     page.locator("#f-email").fill(email)
     page.locator("#f-password").fill(PASSWORD)
-    page.locator("#f-password").press("Enter")
+    press_enter(page, "#f-password")
     finish_login(page, stack, email)
 
 
@@ -162,7 +162,7 @@ def test_a_coi_through_its_whole_life_by_five_people(stack, people, new_page, ch
     expect(issuer).to_have_url(re.compile(r"login\.html"))
     issuer.locator("#f-email").fill(people["issuer"]["email"])
     issuer.locator("#f-password").fill(PASSWORD)
-    issuer.locator("#f-password").press("Enter")
+    press_enter(issuer, "#f-password")
     finish_login(issuer, stack, people["issuer"]["email"])
     expect(issuer).to_have_url(coi_url)
     issuer.get_by_role("button", name="Délivrer le certificat (case 18)").click()

@@ -11,7 +11,7 @@ import sys
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ROOT, finish_login
+from tests.browser.conftest import ROOT, finish_login, press_enter
 from tests.browser.coi_people import PASSWORD
 from tests.browser.test_coi_journey import call, csrf, full_boxes
 
@@ -54,7 +54,7 @@ def log_in(page: Page, stack, email: str) -> None:
     page.goto(f"{stack.url}/fr/login.html")
     page.locator("#f-email").fill(email)
     page.locator("#f-password").fill(PASSWORD)
-    page.locator("#f-password").press("Enter")
+    press_enter(page, "#f-password")
     finish_login(page, stack, email)
 
 

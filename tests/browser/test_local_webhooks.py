@@ -4,6 +4,7 @@ TRACES_WEBHOOK_LOOPBACK, which the stack of the browser tests turns on)."""
 import re
 import time
 
+from tests.browser.conftest import press_enter
 from tests.browser.test_local_stack_concurrency import Client
 from tests.webhook_receiver import Receiver
 
@@ -65,7 +66,7 @@ def test_an_administrator_manages_keys_and_webhooks_on_the_organisation_page(sta
     page.goto(f"{stack.url}/en/login.html")
     page.locator("#f-email").fill("hooks@maille.example.fr")
     page.locator("#f-password").fill(PASSWORD)
-    page.locator("#f-password").press("Enter")
+    press_enter(page, "#f-password")
     expect(page).not_to_have_url(re.compile(r"login\.html"))
     page.goto(f"{stack.url}/en/roles/organisation.html?id={organisation}")
     expect(page.locator("#org-keys")).to_be_visible()

@@ -8,7 +8,7 @@ import secrets
 from playwright.sync_api import Page, expect
 
 from dev.admin import DEMO_PEOPLE
-from tests.browser.conftest import finish_login
+from tests.browser.conftest import finish_login, press_enter
 
 INAO_EMAIL, INAO_PASSWORD = next((p[0], p[1]) for p in DEMO_PEOPLE if p[2] == "FR-INAO")
 DDPP_EMAIL, DDPP_PASSWORD = next((p[0], p[1]) for p in DEMO_PEOPLE if p[2] == "FR-DDPP-69")
@@ -29,7 +29,7 @@ def log_in(page: Page, stack, lang: str, email: str, password: str) -> None:
     page.goto(f"{stack.url}/{lang}/login.html")
     page.locator("#f-email").fill(email)
     page.locator("#f-password").fill(password)
-    page.locator("#f-password").press("Enter")
+    press_enter(page, "#f-password")
     finish_login(page, stack, email)
 
 

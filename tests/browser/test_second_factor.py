@@ -13,7 +13,7 @@ import pyotp
 from playwright.sync_api import Page, expect
 
 from dev.admin import DEMO_PEOPLE
-from tests.browser.conftest import finish_login
+from tests.browser.conftest import finish_login, press_enter
 
 EMAIL = "agent.deux-etapes@ddpp69.gouv.fr"
 PASSWORD = "Presqu-ile-Lyon-2026!"
@@ -33,7 +33,7 @@ def password_step(page: Page, site: str, lang: str = "en", password: str = PASSW
     page.goto(f"{site}/{lang}/login.html")
     page.locator("#f-email").fill(EMAIL)
     page.locator("#f-password").fill(password)
-    page.locator("#f-password").press("Enter")
+    press_enter(page, "#f-password")
 
 
 def log_out(page: Page, site: str) -> None:
@@ -109,7 +109,7 @@ def test_the_authority_resets_the_agents_factors_from_the_back_office(stack, new
     boss.goto(f"{stack.url}/fr/login.html")
     boss.locator("#f-email").fill(BOSS_EMAIL)
     boss.locator("#f-password").fill(BOSS_PASSWORD)
-    boss.locator("#f-password").press("Enter")
+    press_enter(boss, "#f-password")
     finish_login(boss, stack, BOSS_EMAIL)
     boss.goto(f"{stack.url}/fr/backoffice/index.html?email={EMAIL}")
     boss.locator("#results-table tbody tr", has_text=EMAIL).get_by_role("link").click()

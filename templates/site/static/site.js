@@ -253,8 +253,11 @@
     });
   }
 
-  /* Runs `send` on submit with the button disabled; errors go next to the fields. */
+  /* Runs `send` on submit with the button disabled; errors go next to the fields. A form whose
+     submit button comes disabled in the page (a password in it) cannot be sent by the browser
+     itself, as a GET with the password in the address, before this script is there. */
   function onSubmit(form, send) {
+    $("button[type=submit]", form).disabled = false;
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
       var button = $("button[type=submit]", form);
