@@ -188,7 +188,6 @@ class _Sheet:
         self.verify_url = _clean(verify_url, 500)  # encoded in the QR code and the link as given
         self.number = _clean(coi.get("number"), SHORT)
         self.cmap = None
-        self.country_names = None
 
     # --- words --------------------------------------------------------------------------------
 
@@ -221,12 +220,10 @@ class _Sheet:
     def country(self, code) -> str:
         if not isinstance(code, str) or not code:
             return ""
-        if self.country_names is None:
-            from .. import reference
+        from .. import reference
 
-            self.country_names = {c["code"]: c["name"] for c in reference.countries(self.language)}
         code = code.upper()
-        name = self.country_names.get(code)
+        name = reference.country_names(self.language).get(code)
         return self.text(f"{name} ({code})" if name else code, SHORT)
 
     def organisation(self, organisation_id, short: bool = False) -> str:

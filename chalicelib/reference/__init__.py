@@ -70,8 +70,14 @@ def collation_key(name: str) -> tuple[str, str]:
 def countries(language: str = "en") -> list[dict]:
     """ISO 3166-1 countries named in `language`, sorted by name in that language
     (data/countries.json, extracted from pycountry by dev/countries.py)."""
-    return sorted(({"code": c["code"], "name": c.get(language) or c["en"]} for c in items("countries")),
+    return sorted(({"code": code, "name": name} for code, name in country_names(language).items()),
                   key=lambda c: collation_key(c["name"]))
+
+
+@lru_cache(maxsize=32)
+def country_names(language: str) -> dict[str, str]:
+    """Code -> name in `language` (English where the data has no translation), for a look-up."""
+    return {c["code"]: c.get(language) or c["en"] for c in items("countries")}
 
 
 @lru_cache(maxsize=1)
